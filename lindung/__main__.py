@@ -1,0 +1,5 @@
+import sys
+
+from lindung.cli import main
+
+sys.exit(main())

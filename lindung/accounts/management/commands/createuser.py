@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from lindung.accounts.models import Role
+from lindung.accounts.services import create_user
+
+
+class Command(BaseCommand):
+    help = "Create a user with a role scoped to regions (e.g. --role desa --region 53.20.01.2001)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--password", required=True)
+        parser.add_argument("--role", required=True, choices=Role.values)
+        parser.add_argument("--region", action="append", default=[], help="region code; repeat for several")
+        parser.add_argument("--name", default="")
+        parser.add_argument("--staff", action="store_true", help="may use Django admin")
+
+    def handle(self, *args, **o):
+        try:
+            create_user(username=o["username"], password=o["password"], role=o["role"], regions=o["region"],
+                        name=o["name"], staff=o["staff"])
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from None
+        self.stdout.write(f"Pengguna {o['username']} ({o['role']}) disimpan.")

@@ -1,0 +1,156 @@
+"""Roles scoped by region: one row per user, role and region (openIMIS UserDistrict style)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from lindung.regions.models import code_prefix_q
+
+
+class Role(models.TextChoices):
+    BPJS = "bpjs", _("BPJS officer")
+    PROVINSI = "provinsi", _("Province office")
+    KABUPATEN = "kabupaten", _("Regency office (Dinas PMD)")
+    DESA = "desa", _("Village operator")
+    VIEWER = "viewer", _("Read-only viewer")
+
+
+# Which actions each role may take on region-bound data inside its regions.
+ROLE_ACTIONS: dict[str, frozenset[str]] = {
+    Role.BPJS: frozenset({"view", "change", "validate", "bill", "pay", "decide", "unmask"}),
+    Role.PROVINSI: frozenset({"view", "change", "report"}),
+    Role.KABUPATEN: frozenset({"view", "change", "import", "submit", "pay", "report", "unmask"}),
+    Role.DESA: frozenset({"view", "change", "import", "submit", "pay", "unmask"}),
+    Role.VIEWER: frozenset({"view", "report"}),
+}
+
+# The region level each role is tied to (None = any level / none for all regions).
+ROLE_LEVEL = {Role.PROVINSI: 1, Role.KABUPATEN: 2, Role.DESA: 4}
+
+
+class UserRegion(models.Model):
+    """A user holds ``role`` over ``region`` and everything under it; BPJS with no region = all regions."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="region_roles")
+    role = models.CharField(max_length=12, choices=Role.choices)
+    region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "role", "region"], name="uniq_user_role_region")]
+        verbose_name = _("user region role")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.region_id or _('all regions')}"
+
+
+def _assignments(user) -> list[tuple[str, str | None]]:
+    cached = getattr(user, "_lindung_roles", None)
+    if cached is None:
+        cached = list(UserRegion.objects.filter(user=user).values_list("role", "region_id"))
+        user._lindung_roles = cached
+    return cached
+
+
+def user_roles(user) -> set[str]:
+    return {role for role, _region in _assignments(user)}
+
+
+def region_scope(user, field: str, action: str = "view") -> Q | None:
+    """The one place that decides which region-bound rows a user may see or change.
+
+    Returns ``None`` for "every region", a ``Q`` over the region code ``field`` otherwise (an empty match when the
+    user holds no role allowing ``action``).
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return None
+    q = Q(pk__in=[])
+    for role, region in _assignments(user):
+        if action not in ROLE_ACTIONS.get(role, ()):
+            continue
+        if region is None:
+            if role == Role.BPJS:
+                return None
+            continue
+        q |= code_prefix_q(field, region)
+    return q
+
+
+def user_can(user, action: str, region_code: str | None = None) -> bool:
+    """Whether ``user`` may take ``action`` somewhere (or on ``region_code``)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    for role, region in _assignments(user):
+        if action not in ROLE_ACTIONS.get(role, ()):
+            continue
+        if region_code is None or region is None and role == Role.BPJS:
+            return True
+        if region is not None and (region_code == region or region_code.startswith(region + ".")):
+            return True
+    return False
+
+
+class RegionScopedQuerySet(models.QuerySet):
+    """Base QuerySet for region-bound data. Subclasses set ``region_field`` (a region code path)."""
+
+    region_field = "region__code"
+
+    def visible_to(self, user, action: str = "view"):
+        q = region_scope(user, self.region_field, action)
+        return self if q is None else self.filter(q)
+
+
+class AuditEvent(models.Model):
+    """Who changed what, when: old → new values. Also records unmasked NIK views and personal-data exports."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    action = models.CharField(max_length=20)  # create, update, delete, unmask, export, transition…
+    model = models.CharField(max_length=60, db_index=True)
+    object_id = models.CharField(max_length=40, db_index=True, blank=True)
+    region_code = models.CharField(max_length=13, blank=True, db_index=True)
+    changes = models.JSONField(default=dict, blank=True)
+    note = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit event")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.model}#{self.object_id}"
+
+
+class ApiToken(models.Model):
+    """A token for systems calling the API; stored hashed, acts as its user (and so with its regions)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    @staticmethod
+    def hash(key: str) -> str:
+        import hashlib
+
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user, name: str) -> str:
+        import secrets
+
+        key = secrets.token_urlsafe(32)
+        cls.objects.create(user=user, name=name, key_hash=cls.hash(key))
+        return key
+
+    @classmethod
+    def user_for(cls, key: str):
+        token = cls.objects.select_related("user").filter(key_hash=cls.hash(key), user__is_active=True).first()
+        return token.user if token else None

@@ -1,0 +1,84 @@
+"""One NinjaAPI at /api/v1/ that mounts each app's router. Errors are JSON with an Indonesian message and a code."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyHeader, SessionAuth
+
+
+class TokenAuth(APIKeyHeader):
+    """``Authorization: Token <key>`` for systems (the key is an accounts.ApiToken)."""
+
+    param_name = "Authorization"
+
+    def authenticate(self, request, key):
+        from lindung.accounts.models import ApiToken
+
+        if not key:
+            return None
+        key = key.removeprefix("Token ").removeprefix("Bearer ").strip()
+        user = ApiToken.user_for(key)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Lindung API",
+    version="1",
+    urls_namespace="api",
+    auth=[SessionAuth(), TokenAuth()],
+    docs_url="/docs",
+)
+
+
+def _error(request, status: int, code: str, message: str, detail=None):
+    body = {"code": code, "message": message}
+    if detail is not None:
+        body["detail"] = detail
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation(request, exc):
+    return _error(request, 422, "invalid_input", "Data masukan tidak valid.", exc.errors)
+
+
+@api.exception_handler(ValidationError)
+def _domain_validation(request, exc):
+    return _error(request, 400, "invalid", "; ".join(exc.messages))
+
+
+@api.exception_handler(AuthenticationError)
+def _auth(request, exc):
+    return _error(request, 401, "unauthenticated", "Perlu masuk (login) atau token API.")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return _error(request, 403, "forbidden", str(exc) or "Anda tidak berwenang untuk tindakan ini.")
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _error(request, 404, "not_found", "Data tidak ditemukan.")
+
+
+def _mount() -> None:
+    import importlib
+
+    for app in ("regions", "participants", "imports", "contributions", "claims", "reports"):
+        try:
+            module = importlib.import_module(f"lindung.{app}.api")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"lindung.{app}.api":
+                raise
+            continue
+        api.add_router(f"/{app}/" if app != "contributions" else "/", module.router)
+
+
+_mount()

@@ -1,0 +1,56 @@
+"""Formatting shared by pages, PDFs and exports: Rupiah and terbilang from lokal-id, NIK masking, dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from lokal import format_rupiah
+from lokal import terbilang as _terbilang
+
+BULAN = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+         "November", "Desember"]
+
+
+def rupiah(value) -> str:
+    if value is None or value == "":
+        return "–"
+    return format_rupiah(int(value))
+
+
+def terbilang_rupiah(value) -> str:
+    if value is None:
+        return ""
+    words = _terbilang(int(value))
+    return f"{words} rupiah".strip().capitalize()
+
+
+def mask_nik(nik: str | None) -> str:
+    """5320012345670001 → 5320••••••••0001 (UU PDP: show only region and serial)."""
+    if not nik:
+        return ""
+    return nik[:4] + "•" * (len(nik) - 8) + nik[-4:] if len(nik) > 8 else "•" * len(nik)
+
+
+def mask_date(value) -> str:
+    if not value:
+        return ""
+    return f"••-••-{value.year}" if hasattr(value, "year") else "••••"
+
+
+def tanggal(value) -> str:
+    """2026-11-25 → 25 November 2026."""
+    if not value:
+        return "–"
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return f"{value.day} {BULAN[value.month - 1]} {value.year}"
+
+
+def bulan(period: dt.date) -> str:
+    return f"{BULAN[period.month - 1]} {period.year}"
+
+
+def persen(value) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.1f}%".replace(".", ",")

@@ -1,0 +1,50 @@
+"""ImportBatch: one uploaded spreadsheet, its counts and its error file."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class ImportBatch(models.Model):
+    """One import run; counts always satisfy total = inserted + updated + unchanged + rejected when done."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Menunggu"
+        RUNNING = "running", "Berjalan"
+        DONE = "done", "Selesai"
+        FAILED = "failed", "Gagal"
+
+    kind = models.CharField(max_length=10)
+    filename = models.CharField(max_length=255)
+    file = models.FileField(upload_to="imports/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    dry_run = models.BooleanField(default=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    inserted = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    error_file = models.FileField(upload_to="imports/errors/", blank=True)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def summary(self) -> dict:
+        return {
+            "total": self.total,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "errors": self.errors,
+        }

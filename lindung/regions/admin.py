@@ -1,0 +1,11 @@
+from django.contrib import admin
+
+from .models import Region
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "type", "level")
+    list_filter = ("level", "type")
+    search_fields = ("code", "name")
+    raw_id_fields = ("parent",)

@@ -1,0 +1,65 @@
+"""Kemendagri regions (wilayah): provinsi → kabupaten/kota → kecamatan → desa/kelurahan."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.IntegerChoices):
+    PROVINSI = 1, _("Provinsi")
+    KABUPATEN = 2, _("Kabupaten/Kota")
+    KECAMATAN = 3, _("Kecamatan")
+    DESA = 4, _("Desa/Kelurahan")
+
+
+class RegionType(models.TextChoices):
+    PROVINSI = "provinsi", _("Provinsi")
+    KABUPATEN = "kabupaten", _("Kabupaten")
+    KOTA = "kota", _("Kota")
+    KECAMATAN = "kecamatan", _("Kecamatan")
+    DISTRIK = "distrik", _("Distrik")
+    DESA = "desa", _("Desa")
+    KELURAHAN = "kelurahan", _("Kelurahan")
+    DESA_ADAT = "desa_adat", _("Desa adat")
+
+
+def code_prefix_q(field: str, code: str) -> Q:
+    """Rows whose region code ``field`` is ``code`` or lies under it ("53.18" → 53.18 and 53.18.*).
+
+    The trailing dot matters: "53.1" must not match "53.18".
+    """
+    return Q(**{field: code}) | Q(**{f"{field}__startswith": code + "."})
+
+
+class Region(models.Model):
+    """One Kemendagri region; the dotted code is the primary key so scoping is a prefix filter."""
+
+    code = models.CharField(max_length=13, primary_key=True)
+    name = models.CharField(max_length=120, db_index=True)
+    level = models.PositiveSmallIntegerField(choices=Level.choices, db_index=True)
+    type = models.CharField(max_length=12, choices=RegionType.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    postal_code = models.CharField(max_length=5, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_desa(self) -> bool:
+        """Only a desa (not a kelurahan) has perangkat desa."""
+        return self.type in (RegionType.DESA, RegionType.DESA_ADAT)
+
+    def ancestors(self) -> list[Region]:
+        parts = self.code.split(".")
+        codes = [".".join(parts[:i]) for i in range(1, len(parts))]
+        found = {r.code: r for r in Region.objects.filter(code__in=codes)}
+        return [found[c] for c in codes if c in found]
+
+    def descendants(self) -> models.QuerySet[Region]:
+        return Region.objects.filter(code__startswith=self.code + ".")

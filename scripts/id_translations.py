@@ -1,0 +1,33 @@
+"""Indonesian translations of the UI's English msgids (kept as data so makemessages can be re-run)."""
+
+ID = {
+    "Bahasa Indonesia": "Bahasa Indonesia",
+    "English": "English",
+    "Dashboard": "Dasbor",
+    "Regions": "Wilayah",
+    "Log out": "Keluar",
+    "Log in": "Masuk",
+    "Username": "Nama pengguna",
+    "Password": "Kata sandi",
+    "Wrong username or password.": "Nama pengguna atau kata sandi salah.",
+    "Protection for village officials and vulnerable workers.": "Perlindungan bagi perangkat desa dan pekerja rentan.",
+    "BPJS Ketenagakerjaan JKK/JKM coverage for village officials and vulnerable workers":
+        "Perlindungan JKK/JKM BPJS Ketenagakerjaan bagi perangkat desa dan pekerja rentan",
+    "Your roles": "Peran Anda",
+    "Browse regions": "Jelajahi wilayah",
+    "Provinces of Indonesia": "Provinsi di Indonesia",
+    "Code": "Kode",
+    "Name": "Nama",
+    "Type": "Jenis",
+    "No regions loaded. Run: lindung regions load": "Wilayah belum dimuat. Jalankan: lindung regions load",
+    "Participants": "Peserta",
+    "BPJS officer": "Petugas BPJS",
+    "Province office": "Dinas Provinsi",
+    "Regency office (Dinas PMD)": "Dinas PMD Kabupaten/Kota",
+    "Village operator": "Operator desa",
+    "Read-only viewer": "Pemantau (hanya baca)",
+    "region": "wilayah",
+    "all regions": "semua wilayah",
+    "user region role": "peran wilayah pengguna",
+    "audit event": "catatan audit",
+}

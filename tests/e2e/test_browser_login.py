@@ -1,0 +1,58 @@
+"""Browser tests with Debian's chromium driven by Playwright against a live server."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context()
+    pg = ctx.new_page()
+    yield pg
+    ctx.close()
+
+
+def login(page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state()
+
+
+def test_operator_logs_in_and_switches_to_english(page, live_server):
+    from lindung.regions.services import load_regions
+    from tests.conftest import make_user
+
+    load_regions(prefix="53")
+    user = make_user("desa", ["53.01.04.2003"])
+    login(page, live_server, user.username)
+    assert "Dashboard" in page.content()
+    page.click("button[name=language][value=en]")
+    page.wait_for_load_state()
+    assert "Log out" in page.content()
+    os.makedirs("screenshots", exist_ok=True)
+    page.screenshot(path="screenshots/home.png", full_page=True)
