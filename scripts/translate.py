@@ -11,7 +11,11 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from id_translations import ID  # noqa: E402
+import importlib  # noqa: E402
+
+ID: dict[str, str] = {}
+for _f in sorted(Path(__file__).parent.glob("id_translations*.py")):
+    ID.update(importlib.import_module(_f.stem).ID)
 
 PO = Path(__file__).resolve().parent.parent / "lindung/locale/id/LC_MESSAGES/django.po"
 
