@@ -46,7 +46,9 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = envbool("LINDUNG_DEBUG")
-ALLOWED_HOSTS = os.environ.get("LINDUNG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+ALLOWED_HOSTS = os.environ.get(
+    "LINDUNG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver"
+).split(",")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -67,6 +69,7 @@ INSTALLED_APPS = [
     "lindung.imports",
     "lindung.contributions",
     "lindung.claims",
+    "lindung.agreements",
     "lindung.reports",
 ]
 
@@ -108,11 +111,16 @@ def _databases() -> dict:
     if url:
         import dj_database_url
 
-        return {"default": dj_database_url.parse(url, conn_max_age=envint("LINDUNG_CONN_MAX_AGE", 60))}
+        return {
+            "default": dj_database_url.parse(
+                url, conn_max_age=envint("LINDUNG_CONN_MAX_AGE", 60)
+            )
+        }
     return {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": os.environ.get("LINDUNG_SQLITE_PATH") or str(DATA_DIR / "lindung.sqlite3"),
+            "NAME": os.environ.get("LINDUNG_SQLITE_PATH")
+            or str(DATA_DIR / "lindung.sqlite3"),
             "OPTIONS": {
                 # WAL lets readers go on while an import or billing run writes.
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
@@ -127,14 +135,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("LINDUNG_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": os.environ.get(
+            "LINDUNG_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"
+        ),
         "QUEUES": ["default"],
     }
 }
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -173,5 +188,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LINDUNG_LOG_LEVEL", "WARNING")},
+    "root": {
+        "handlers": ["console"],
+        "level": os.environ.get("LINDUNG_LOG_LEVEL", "WARNING"),
+    },
 }

@@ -27,6 +27,12 @@ def _optional(app: str, prefix: str) -> None:
     urlpatterns.append(path(prefix, include(f"lindung.{app}.urls")))
 
 
-for _app, _prefix in (("participants", "peserta/"), ("imports", "impor/"), ("contributions", "iuran/"),
-                      ("claims", "klaim/"), ("reports", "laporan/")):
+for _app, _prefix in (
+    ("participants", "peserta/"),
+    ("imports", "impor/"),
+    ("contributions", "iuran/"),
+    ("claims", "klaim/"),
+    ("reports", "laporan/"),
+    ("agreements", "pks/"),
+):
     _optional(_app, _prefix)

@@ -16,7 +16,15 @@ from .models import AuditEvent  # noqa: E402
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("at", "actor", "action", "model", "object_id", "region_code", "note")
+    list_display = (
+        "at",
+        "actor",
+        "action",
+        "model",
+        "object_id",
+        "region_code",
+        "note",
+    )
     list_filter = ("action", "model")
     search_fields = ("object_id", "region_code", "note")
     readonly_fields = [f.name for f in AuditEvent._meta.fields]

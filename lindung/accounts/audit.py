@@ -22,15 +22,30 @@ def _plain(value):
 
 def snapshot(obj: models.Model) -> dict:
     """Field values of ``obj`` as JSON-able data (foreign keys by id)."""
-    return {f.attname: _plain(getattr(obj, f.attname)) for f in obj._meta.concrete_fields}
+    return {
+        f.attname: _plain(getattr(obj, f.attname)) for f in obj._meta.concrete_fields
+    }
 
 
 def diff(old: dict, new: dict) -> dict:
-    return {k: [old.get(k), v] for k, v in new.items() if old.get(k) != v and k not in ("updated_at", "version")}
+    return {
+        k: [old.get(k), v]
+        for k, v in new.items()
+        if old.get(k) != v and k not in ("updated_at", "version")
+    }
 
 
-def record(*, actor, action: str, obj: models.Model | None = None, model: str = "", object_id: str = "",
-           region_code: str = "", changes: dict | None = None, note: str = "") -> AuditEvent:
+def record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    model: str = "",
+    object_id: str = "",
+    region_code: str = "",
+    changes: dict | None = None,
+    note: str = "",
+) -> AuditEvent:
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,

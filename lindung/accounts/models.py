@@ -20,9 +20,13 @@ class Role(models.TextChoices):
 
 # Which actions each role may take on region-bound data inside its regions.
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.BPJS: frozenset({"view", "change", "validate", "bill", "pay", "decide", "unmask"}),
+    Role.BPJS: frozenset(
+        {"view", "change", "validate", "bill", "pay", "decide", "unmask"}
+    ),
     Role.PROVINSI: frozenset({"view", "change", "report"}),
-    Role.KABUPATEN: frozenset({"view", "change", "import", "submit", "pay", "report", "unmask"}),
+    Role.KABUPATEN: frozenset(
+        {"view", "change", "import", "submit", "pay", "report", "unmask"}
+    ),
     Role.DESA: frozenset({"view", "change", "import", "submit", "pay", "unmask"}),
     Role.VIEWER: frozenset({"view", "report"}),
 }
@@ -34,12 +38,20 @@ ROLE_LEVEL = {Role.PROVINSI: 1, Role.KABUPATEN: 2, Role.DESA: 4}
 class UserRegion(models.Model):
     """A user holds ``role`` over ``region`` and everything under it; BPJS with no region = all regions."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="region_roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="region_roles"
+    )
     role = models.CharField(max_length=12, choices=Role.choices)
-    region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT)
+    region = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT
+    )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "role", "region"], name="uniq_user_role_region")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "region"], name="uniq_user_role_region"
+            )
+        ]
         verbose_name = _("user region role")
 
     def __str__(self) -> str:
@@ -49,7 +61,9 @@ class UserRegion(models.Model):
 def _assignments(user) -> list[tuple[str, str | None]]:
     cached = getattr(user, "_lindung_roles", None)
     if cached is None:
-        cached = list(UserRegion.objects.filter(user=user).values_list("role", "region_id"))
+        cached = list(
+            UserRegion.objects.filter(user=user).values_list("role", "region_id")
+        )
         user._lindung_roles = cached
     return cached
 
@@ -91,7 +105,9 @@ def user_can(user, action: str, region_code: str | None = None) -> bool:
             continue
         if region_code is None or region is None and role == Role.BPJS:
             return True
-        if region is not None and (region_code == region or region_code.startswith(region + ".")):
+        if region is not None and (
+            region_code == region or region_code.startswith(region + ".")
+        ):
             return True
     return False
 
@@ -110,9 +126,16 @@ class AuditEvent(models.Model):
     """Who changed what, when: old → new values. Also records unmasked NIK views and personal-data exports."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    action = models.CharField(max_length=20)  # create, update, delete, unmask, export, transition…
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(
+        max_length=20
+    )  # create, update, delete, unmask, export, transition…
     model = models.CharField(max_length=60, db_index=True)
     object_id = models.CharField(max_length=40, db_index=True, blank=True)
     region_code = models.CharField(max_length=13, blank=True, db_index=True)
@@ -130,7 +153,9 @@ class AuditEvent(models.Model):
 class ApiToken(models.Model):
     """A token for systems calling the API; stored hashed, acts as its user (and so with its regions)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(max_length=100)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -152,5 +177,29 @@ class ApiToken(models.Model):
 
     @classmethod
     def user_for(cls, key: str):
-        token = cls.objects.select_related("user").filter(key_hash=cls.hash(key), user__is_active=True).first()
+        token = (
+            cls.objects.select_related("user")
+            .filter(key_hash=cls.hash(key), user__is_active=True)
+            .first()
+        )
         return token.user if token else None
+
+
+def is_national(user) -> bool:
+    """Superusers and BPJS officers without a region restriction see the whole country."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or any(role == Role.BPJS and region is None for role, region in _assignments(user))
+
+
+def primary_role(user) -> str | None:
+    """The role whose dashboard the user sees first."""
+    roles = user_roles(user)
+    for role in (Role.BPJS, Role.PROVINSI, Role.KABUPATEN, Role.DESA, Role.VIEWER):
+        if role in roles:
+            return role
+    return Role.BPJS if getattr(user, "is_superuser", False) else None
+
+
+def user_region_codes(user) -> list[str]:
+    return [region for _role, region in _assignments(user) if region]

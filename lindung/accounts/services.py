@@ -11,8 +11,16 @@ from lindung.regions.models import Region
 from .models import ROLE_LEVEL, Role, UserRegion
 
 
-def create_user(*, username: str, password: str, role: str, regions: list[str] | None = None, name: str = "",
-                email: str = "", staff: bool = False) -> object:
+def create_user(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    regions: list[str] | None = None,
+    name: str = "",
+    email: str = "",
+    staff: bool = False,
+) -> object:
     """Create (or update) a user with ``role`` over ``regions`` (empty for a national BPJS officer)."""
     if role not in Role.values:
         raise ValidationError(f"Peran tidak dikenal: {role}")
@@ -24,7 +32,9 @@ def create_user(*, username: str, password: str, role: str, regions: list[str] |
         if region is None:
             raise ValidationError(f"Kode wilayah tidak ditemukan: {code}")
         if level and region.level != level:
-            raise ValidationError(f"Peran {role} harus pada wilayah tingkat {level}, bukan {code}")
+            raise ValidationError(
+                f"Peran {role} harus pada wilayah tingkat {level}, bukan {code}"
+            )
         if role == Role.BPJS and region.level != 2:
             raise ValidationError("Petugas BPJS cabang dibatasi pada kabupaten/kota")
         objs.append(region)
@@ -42,7 +52,9 @@ def create_user(*, username: str, password: str, role: str, regions: list[str] |
         user.save()
         UserRegion.objects.filter(user=user).delete()
         if objs:
-            UserRegion.objects.bulk_create(UserRegion(user=user, role=role, region=r) for r in objs)
+            UserRegion.objects.bulk_create(
+                UserRegion(user=user, role=role, region=r) for r in objs
+            )
         else:
             UserRegion.objects.create(user=user, role=role, region=None)
     return user

@@ -6,55 +6,131 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('key_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("key_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('action', models.CharField(max_length=20)),
-                ('model', models.CharField(db_index=True, max_length=60)),
-                ('object_id', models.CharField(blank=True, db_index=True, max_length=40)),
-                ('region_code', models.CharField(blank=True, db_index=True, max_length=13)),
-                ('changes', models.JSONField(blank=True, default=dict)),
-                ('note', models.CharField(blank=True, max_length=255)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("action", models.CharField(max_length=20)),
+                ("model", models.CharField(db_index=True, max_length=60)),
+                (
+                    "object_id",
+                    models.CharField(blank=True, db_index=True, max_length=40),
+                ),
+                (
+                    "region_code",
+                    models.CharField(blank=True, db_index=True, max_length=13),
+                ),
+                ("changes", models.JSONField(blank=True, default=dict)),
+                ("note", models.CharField(blank=True, max_length=255)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit event',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "audit event",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='UserRegion',
+            name="UserRegion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('bpjs', 'BPJS officer'), ('provinsi', 'Province office'), ('kabupaten', 'Regency office (Dinas PMD)'), ('desa', 'Village operator'), ('viewer', 'Read-only viewer')], max_length=12)),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='regions.region')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='region_roles', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("bpjs", "BPJS officer"),
+                            ("provinsi", "Province office"),
+                            ("kabupaten", "Regency office (Dinas PMD)"),
+                            ("desa", "Village operator"),
+                            ("viewer", "Read-only viewer"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="regions.region",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="region_roles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user region role',
-                'constraints': [models.UniqueConstraint(fields=('user', 'role', 'region'), name='uniq_user_role_region')],
+                "verbose_name": "user region role",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "role", "region"), name="uniq_user_role_region"
+                    )
+                ],
             },
         ),
     ]

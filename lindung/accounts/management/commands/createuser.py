@@ -14,14 +14,25 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--password", required=True)
         parser.add_argument("--role", required=True, choices=Role.values)
-        parser.add_argument("--region", action="append", default=[], help="region code; repeat for several")
+        parser.add_argument(
+            "--region",
+            action="append",
+            default=[],
+            help="region code; repeat for several",
+        )
         parser.add_argument("--name", default="")
         parser.add_argument("--staff", action="store_true", help="may use Django admin")
 
     def handle(self, *args, **o):
         try:
-            create_user(username=o["username"], password=o["password"], role=o["role"], regions=o["region"],
-                        name=o["name"], staff=o["staff"])
+            create_user(
+                username=o["username"],
+                password=o["password"],
+                role=o["role"],
+                regions=o["region"],
+                name=o["name"],
+                staff=o["staff"],
+            )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
         self.stdout.write(f"Pengguna {o['username']} ({o['role']}) disimpan.")

@@ -12,7 +12,11 @@ class Command(BaseCommand):
     help = "Load the synthetic Nusa Tenggara Timur demo (same seed, same data), create demo users, then serve."
 
     def add_arguments(self, parser):
-        parser.add_argument("--no-serve", action="store_true", help="load the demo without starting the web app")
+        parser.add_argument(
+            "--no-serve",
+            action="store_true",
+            help="load the demo without starting the web app",
+        )
         parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED)
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
@@ -26,9 +30,13 @@ class Command(BaseCommand):
         for key, value in summary.items():
             self.stdout.write(f"  {key}: {value}")
         self.stdout.write(f"Demo siap dalam {time.perf_counter() - start:.1f} s.\n")
-        self.stdout.write(f"Buka http://{host}:{port}/ dan masuk dengan salah satu akun demo:")
+        self.stdout.write(
+            f"Buka http://{host}:{port}/ dan masuk dengan salah satu akun demo:"
+        )
         for user in demo.DEMO_USERS:
-            self.stdout.write(f"  {user['role']:<10} {user['username']:<16} sandi: {demo.DEMO_PASSWORD}   ({user['label']})")
+            self.stdout.write(
+                f"  {user['role']:<10} {user['username']:<16} sandi: {demo.DEMO_PASSWORD}   ({user['label']})"
+            )
         self.stdout.flush()
         if not no_serve:
             call_command("serve", host=host, port=port)

@@ -13,22 +13,50 @@ class Command(BaseCommand):
     help = "Serve the web app with gunicorn (static files via whitenoise) and run the task worker beside it."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default=os.environ.get("LINDUNG_HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("LINDUNG_PORT", "8000")))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("LINDUNG_WORKERS", "3")))
-        parser.add_argument("--no-worker", action="store_true", help="do not start the background task worker")
+        parser.add_argument(
+            "--host", default=os.environ.get("LINDUNG_HOST", "127.0.0.1")
+        )
+        parser.add_argument(
+            "--port", type=int, default=int(os.environ.get("LINDUNG_PORT", "8000"))
+        )
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("LINDUNG_WORKERS", "3"))
+        )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="do not start the background task worker",
+        )
 
     def handle(self, *args, host, port, workers, no_worker, **opts):
         call_command("collectstatic", interactive=False, verbosity=0)
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lindung.settings"}
         procs = []
         if not no_worker:
-            procs.append(subprocess.Popen([sys.executable, "-m", "lindung", "worker"], env=env))
-        self.stdout.write(f"Lindung berjalan di http://{host}:{port}/  (Ctrl+C untuk berhenti)")
+            procs.append(
+                subprocess.Popen([sys.executable, "-m", "lindung", "worker"], env=env)
+            )
+        self.stdout.write(
+            f"Lindung berjalan di http://{host}:{port}/  (Ctrl+C untuk berhenti)"
+        )
         self.stdout.flush()
         gunicorn = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "lindung.wsgi:application", "--bind", f"{host}:{port}",
-             "--workers", str(workers), "--threads", "4", "--access-logfile", "-", "--timeout", "120"],
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "lindung.wsgi:application",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                str(workers),
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+                "--timeout",
+                "120",
+            ],
             env=env,
         )
         procs.append(gunicorn)

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from lindung.common import backup
+
+
+class Command(BaseCommand):
+    help = "Restore a backup made by 'lindung backup' (replaces current data; verifies every table's checksum)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    def handle(self, *args, path, yes, **opts):
+        if not yes:
+            raise CommandError("Pemulihan mengganti semua data. Ulangi dengan --yes bila yakin.")
+        try:
+            sums = backup.restore(path)
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"Pemulihan gagal: {exc}") from None
+        self.stdout.write(f"Dipulihkan: {len(sums)} tabel, {sum(v['rows'] for v in sums.values())} baris, checksum cocok")

@@ -1,0 +1,131 @@
+"""Set-based settlement: many payers each paying their open bills in full (a bank/virtual-account statement).
+
+``record_payment`` allocates one payment at a time (oldest bill first, partial amounts, credit). When a statement says
+that every listed payer settled its open bills, doing that one payment at a time costs a dozen queries per payer;
+this does the same bookkeeping for thousands of payers in a few set-based statements: one Pembayaran per payer, one
+Alokasi per bill, every unpaid line paid, PU late fees with the same rules (``rules.months_late``/``late_fee``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+from django.db.models import F
+
+from lindung.accounts.models import AuditEvent
+
+from . import rules
+from .models import Alokasi, Denda, Pembayaran, Tagihan, TagihanLine
+
+CHUNK = 500
+
+
+def settle_in_full(
+    *,
+    actor,
+    bills: Iterable[Tagihan],
+    paid_at: Callable[[list[Tagihan]], dt.date],
+    reference: Callable[[list[Tagihan]], str],
+) -> dict:
+    """Each payer of ``bills`` pays all of its listed open bills in full on ``paid_at(payer_bills)``."""
+    from .services import load_rulebook
+
+    by_payer: dict[int, list[Tagihan]] = defaultdict(list)
+    for bill in bills:
+        if bill.paid < bill.total:
+            by_payer[bill.payer_id].append(bill)
+    if not by_payer:
+        return {"payments": 0, "bills": 0, "amount": 0}
+    book = load_rulebook()
+    user = actor if getattr(actor, "pk", None) else None
+    with transaction.atomic():
+        plan = [
+            (
+                payer_id,
+                sorted(pb, key=lambda b: (b.period, b.id)),
+                paid_at(pb),
+                reference(pb)[:100],
+            )
+            for payer_id, pb in sorted(by_payer.items())
+        ]
+        payments = Pembayaran.objects.bulk_create(
+            [
+                Pembayaran(
+                    payer_id=payer_id,
+                    amount=sum(b.total - b.paid for b in pb),
+                    unallocated=0,
+                    paid_at=day,
+                    reference=ref,
+                    created_by=user,
+                )
+                for payer_id, pb, day, ref in plan
+            ],
+            batch_size=CHUNK,
+        )
+        allocations = []
+        for payment, (_payer_id, pb, day, _ref) in zip(payments, plan, strict=True):
+            allocations += [
+                Alokasi(
+                    pembayaran=payment, tagihan=b, amount=b.total - b.paid, paid_at=day
+                )
+                for b in pb
+            ]
+        allocations = Alokasi.objects.bulk_create(allocations, batch_size=CHUNK)
+        fines = []
+        for alokasi in allocations:
+            bill = alokasi.tagihan
+            base = max(bill.iuran_total - bill.paid, 0)
+            months = rules.months_late(bill.due_date, alokasi.paid_at)
+            rate = rules.late_fee_rate(bill.period, bill.segment, book)
+            fee = rules.late_fee(base, months, rate, book.setting(bill.period).rounding)
+            if fee:
+                # PP 44/2015: the fine is borne by the employer and paid with the next month's contribution.
+                fines.append(
+                    Denda(
+                        payer_id=bill.payer_id,
+                        source=bill,
+                        alokasi=alokasi,
+                        months=months,
+                        rate=rate,
+                        base=base,
+                        amount=fee,
+                    )
+                )
+        Denda.objects.bulk_create(fines, batch_size=CHUNK)
+        by_day: dict[dt.date, list[int]] = defaultdict(list)
+        for _payer_id, pb, day, _ref in plan:
+            by_day[day] += [b.id for b in pb]
+        for day, ids in by_day.items():
+            for i in range(0, len(ids), CHUNK):
+                part = ids[i : i + CHUNK]
+                Tagihan.objects.filter(id__in=part).update(paid=F("total"), paid_on=day)
+                TagihanLine.objects.filter(
+                    tagihan_id__in=part, paid__lt=F("total")
+                ).update(paid=F("total"), paid_on=day)
+        AuditEvent.objects.bulk_create(
+            [
+                AuditEvent(
+                    actor=user,
+                    action="create",
+                    model="contributions.Pembayaran",
+                    object_id=str(p.pk),
+                    changes={
+                        "amount": p.amount,
+                        "paid_at": p.paid_at.isoformat(),
+                        "reference": p.reference,
+                    },
+                    note="pelunasan massal",
+                )
+                for p in payments
+            ],
+            batch_size=CHUNK,
+        )
+    return {
+        "payments": len(payments),
+        "bills": len(allocations),
+        "amount": sum(p.amount for p in payments),
+        "late_fees": len(fines),
+    }

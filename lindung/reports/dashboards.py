@@ -1,0 +1,170 @@
+"""Dashboards per role: each reads through the same services and scoped querysets as the other pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q, Sum
+
+from lindung.accounts.models import Role, is_national, primary_role, user_region_codes
+from lindung.participants.choices import Kind
+from lindung.participants.models import Kepesertaan
+from lindung.regions.models import Region
+
+from . import charts, services
+
+
+def dashboard_context(user, today: dt.date | None = None) -> dict:
+    today = today or dt.date.today()
+    role = primary_role(user)
+    codes = user_region_codes(user)
+    if role in (Role.PROVINSI, Role.VIEWER) or (role == Role.BPJS and not is_national(user)):
+        ctx = province_dashboard(user, codes[0][:2] if codes else "", today)
+        if role == Role.BPJS:
+            ctx.update(bpjs_queue(user, today))
+        return ctx
+    if role == Role.BPJS:
+        ctx = province_dashboard(user, "53" if Region.objects.filter(code="53").exists() else "", today)
+        ctx.update(bpjs_queue(user, today))
+        return ctx
+    if role == Role.KABUPATEN:
+        return regency_dashboard(user, codes[0], today)
+    if role == Role.DESA:
+        return village_dashboard(user, codes[0], today)
+    return {}
+
+
+def _month(day: dt.date, back: int) -> dt.date:
+    y, m = divmod(day.year * 12 + day.month - 1 - back, 12)
+    return dt.date(y, m + 1, 1)
+
+
+def trend(user, region_code: str, today: dt.date, months: int = 6) -> list[tuple[str, int]]:
+    """Protected participants at the end of each of the last ``months`` months (current month: today)."""
+    from lindung.common.format import BULAN
+
+    points = []
+    for back in range(months - 1, -1, -1):
+        first = _month(today, back)
+        day = today if back == 0 else first
+        members = services._memberships(user, region_code or None, day)
+        count = members.filter(id__in=services._covered_ids(day)).count()
+        points.append((f"{BULAN[first.month - 1][:3]} {first.year % 100:02d}", count))
+    return points
+
+
+def province_dashboard(user, region_code: str, today: dt.date) -> dict:
+    report = services.rakor(user=user, region_code=region_code or None, as_of=today)
+    return {
+        "dashboard_template": "reports/dash_province.html",
+        "report": report,
+        "region": region_code,
+        "as_of": today,
+        "chart": charts.bar_chart_svg(report["rows"]),
+        "map": charts.tile_map_svg(report["rows"]),
+        "trend": charts.trend_svg(trend(user, region_code, today)),
+    }
+
+
+def bpjs_queue(user, today: dt.date) -> dict:
+    members = Kepesertaan.objects.visible_to(user).active()
+    ctx = {
+        "is_bpjs": True,
+        "without_kpj": members.filter(kpj="").count(),
+        "without_kpj_rows": members.filter(kpj="").select_related("peserta", "desa").order_by("registered_on", "id")[:10],
+    }
+    try:
+        from lindung.contributions.models import Tagihan
+
+        bills = Tagihan.objects.visible_to(user)
+        agg = bills.filter(paid__lt=models_total()).aggregate(n=Count("id"), owed=Sum("total") - Sum("paid"))
+        ctx["unpaid_bills"], ctx["unpaid_amount"] = agg["n"], agg["owed"] or 0
+    except ImportError:
+        pass
+    try:
+        from lindung.claims.models import Klaim
+
+        ctx["claims_waiting"] = Klaim.objects.visible_to(user).filter(status__in=["diajukan", "diverifikasi"]).count()
+    except (ImportError, AttributeError):
+        pass
+    return ctx
+
+
+def models_total():
+    from django.db.models import F
+
+    return F("total")
+
+
+def village_rows(user, kab_code: str, today: dt.date) -> list[dict]:
+    """Villages of a kabupaten with officials registered/protected, workers protected and this month's bill state."""
+    members = services._memberships(user, kab_code, today)
+    covered = services._covered_ids(today)
+    stats = {
+        r["desa_id"]: r for r in members.values("desa_id").annotate(
+            perangkat=Count("id", filter=Q(kind=Kind.PERANGKAT)),
+            perangkat_ok=Count("id", filter=Q(kind=Kind.PERANGKAT, id__in=covered)),
+            rentan_ok=Count("id", filter=Q(kind=Kind.RENTAN, id__in=covered)),
+        )
+    }
+    bills: dict[str, dict] = {}
+    try:
+        from lindung.contributions.models import Tagihan
+
+        for b in Tagihan.objects.visible_to(user).filter(
+                payer__region__code__startswith=kab_code + ".", period=today.replace(day=1)).values(
+                "payer__region_id").annotate(total=Sum("total"), paid=Sum("paid")):
+            bills[b["payer__region_id"]] = b
+    except ImportError:
+        pass
+    rows = []
+    for code, name, typ in Region.objects.filter(code__startswith=kab_code + ".", level=4).values_list(
+            "code", "name", "type"):
+        s = stats.get(code, {})
+        b = bills.get(code)
+        state = None if not b else ("paid" if b["paid"] >= b["total"] else "partial" if b["paid"] else "unpaid")
+        rows.append({"code": code, "name": name, "type": typ, "perangkat": s.get("perangkat", 0),
+                     "perangkat_ok": s.get("perangkat_ok", 0), "rentan_ok": s.get("rentan_ok", 0), "bill": state})
+    rows.sort(key=lambda r: (r["type"] == "kelurahan", r["perangkat_ok"] > 0, r["code"]))
+    return rows
+
+
+def regency_dashboard(user, kab_code: str, today: dt.date) -> dict:
+    from lindung.agreements.models import PKS, PlannedAction
+
+    report = services.rakor(user=user, region_code=kab_code, as_of=today)
+    return {
+        "dashboard_template": "reports/dash_regency.html",
+        "kabupaten": Region.objects.get(code=kab_code),
+        "report": report,
+        "row": report["rows"][0] if report["rows"] else None,
+        "villages": village_rows(user, kab_code, today),
+        "pks": PKS.objects.visible_to(user).filter(kabupaten_id=kab_code),
+        "actions": PlannedAction.objects.visible_to(user).filter(kabupaten_id=kab_code),
+        "as_of": today,
+    }
+
+
+def village_dashboard(user, desa_code: str, today: dt.date) -> dict:
+    from lindung.common.format import mask_nik
+
+    members = Kepesertaan.objects.visible_to(user).filter(desa_id=desa_code).active().select_related("peserta")
+    covered = set(members.filter(id__in=services._covered_ids(today)).values_list("id", flat=True))
+    people = [{"m": m, "nik": mask_nik(m.peserta.nik), "covered": m.id in covered}
+              for m in members.order_by("kind", "jabatan", "peserta__name")]
+    ctx = {"dashboard_template": "reports/dash_village.html", "desa": Region.objects.get(code=desa_code),
+           "people": people, "as_of": today, "next_year": today.year + 1}
+    try:
+        from lindung.contributions.models import Tagihan
+
+        ctx["bills"] = Tagihan.objects.visible_to(user).filter(payer__region_id=desa_code,
+                                                              period=today.replace(day=1))
+    except ImportError:
+        pass
+    try:
+        from lindung.contributions.services import budget_projection
+
+        ctx["budget"] = budget_projection(user=user, year=today.year + 1, region_code=desa_code)
+    except (ImportError, TypeError):
+        pass
+    return ctx

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.http import Http404
+
+from lindung.reports import exports, services
+
+FORMATS = {"json": exports.to_json, "csv": exports.to_csv, "xlsx": exports.to_xlsx, "pdf": exports.to_pdf}
+
+
+class Command(BaseCommand):
+    help = "Reports: 'report rakor --region 53 [--as-of YYYY-MM-DD] --format xlsx|pdf|csv|json --out FILE'."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="report", required=True)
+        rakor = sub.add_parser("rakor", help="coordination-meeting report per kabupaten/kota")
+        rakor.add_argument("--region", default="", help="region code (e.g. 53); empty = Indonesia")
+        rakor.add_argument("--as-of", default=None, help="YYYY-MM-DD (default: today)")
+        rakor.add_argument("--format", default="json", choices=sorted(FORMATS))
+        rakor.add_argument("--out", default="-", help="output file, '-' for stdout")
+
+    def handle(self, *args, report, region, as_of, format, out, **opts):
+        try:
+            day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+        except ValueError:
+            raise CommandError(f"Tanggal --as-of tidak valid: {as_of} (pakai YYYY-MM-DD)") from None
+        try:
+            data = services.rakor(user=None, region_code=region or None, as_of=day)
+        except Http404:
+            raise CommandError(f"Kode wilayah tidak ditemukan: {region}") from None
+        payload = FORMATS[format](data)
+        if out == "-":
+            sys.stdout.buffer.write(payload)
+            sys.stdout.flush()
+        else:
+            try:
+                Path(out).write_bytes(payload)
+            except OSError as exc:
+                raise CommandError(f"Tidak dapat menulis {out}: {exc.strerror}") from None
+            self.stderr.write(f"Laporan rakor ditulis ke {out}")

@@ -1,0 +1,223 @@
+"""The coordination report (laporan rakor): one row per kabupaten/kota inside a region, as of a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+from django.shortcuts import get_object_or_404
+
+from lindung.agreements.models import PKS, PerangkatTarget, PlannedAction, ReportSetting
+from lindung.agreements.rules import Tahap, coverage_percent, pipeline_stage
+from lindung.participants.choices import Kind
+from lindung.participants.models import Kepesertaan
+from lindung.regions.models import Region, code_prefix_q
+
+from . import rules
+
+KAB = Substr("desa__code", 1, 5)
+
+
+def _memberships(user, region_code: str | None, as_of: dt.date):
+    """Memberships in force on ``as_of`` inside the region, scoped to ``user`` (None = the system, e.g. CLI)."""
+    qs = (
+        Kepesertaan.objects.visible_to(user)
+        if user is not None
+        else Kepesertaan.objects.all()
+    )
+    qs = qs.filter(registered_on__lte=as_of).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=as_of)
+    )
+    if region_code:
+        qs = qs.filter(code_prefix_q("desa__code", region_code))
+    return qs
+
+
+def _covered_ids(as_of: dt.date):
+    from lindung.contributions.services import covered_ids
+
+    return covered_ids(as_of)
+
+
+def _billed_ids(as_of: dt.date):
+    """Memberships that have had a bill line for any month up to ``as_of``."""
+    from lindung.contributions.models import TagihanLine
+
+    return TagihanLine.objects.filter(period__lte=as_of.replace(day=1)).values("kepesertaan_id")
+
+
+def _region_kabupaten(region: Region | None) -> list[Region]:
+    if region is None:
+        return list(Region.objects.filter(level=2))
+    if region.level == 1:
+        return list(Region.objects.filter(parent=region))
+    code = ".".join(region.code.split(".")[:2])
+    return list(Region.objects.filter(code=code))
+
+
+def rakor(*, user, region_code: str | None, as_of: dt.date) -> dict:
+    """Rows per kabupaten/kota with desa/kelurahan, perangkat registered/protected/target, rentan protected by
+    funding group, pipeline stage and planned action; then totals, regencies without protection and villages
+    without a protected official. Every count is set-based (a handful of grouped queries)."""
+    region = get_object_or_404(Region, code=region_code) if region_code else None
+    kabs = _region_kabupaten(region)
+    village_qs = Region.objects.filter(level=4)
+    if region is not None:
+        village_qs = village_qs.filter(code__startswith=region.code + ".")
+    villages = {
+        r["kab"]: r
+        for r in village_qs.annotate(kab=Substr("code", 1, 5))
+        .values("kab")
+        .annotate(
+            desa=Count("code", filter=~Q(type="kelurahan")),
+            kelurahan=Count("code", filter=Q(type="kelurahan")),
+        )
+    }
+
+    members = _memberships(user, region.code if region else None, as_of)
+    covered = _covered_ids(as_of)
+    billed = _billed_ids(as_of)
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    grouped = (
+        members.annotate(kab=KAB)
+        .values("kab", "kind", "sumber_dana")
+        .annotate(
+            registered=Count("id"),
+            protected=Count("id", filter=Q(id__in=covered)),
+            billed=Count("id", filter=Q(id__in=billed)),
+        )
+    )
+    for g in grouped:
+        c = counts[g["kab"]]
+        c["registered"] += g["registered"]
+        c["billed"] += g["billed"]
+        c["protected"] += g["protected"]
+        if g["kind"] == Kind.PERANGKAT:
+            c["perangkat_terdaftar"] += g["registered"]
+            c["perangkat_terlindungi"] += g["protected"]
+        else:
+            c["rentan_terdaftar"] += g["registered"]
+            c[rules.funding_group(g["sumber_dana"])] += g["protected"]
+
+    kab_codes = [k.code for k in kabs]
+    pks = set(
+        PKS.objects.filter(kabupaten_id__in=kab_codes)
+        .in_force(as_of)
+        .values_list("kabupaten_id", flat=True)
+    )
+    targets: dict[str, int] = {}
+    for t in PerangkatTarget.objects.filter(
+        kabupaten_id__in=kab_codes, valid_from__lte=as_of
+    ).order_by("valid_from"):
+        targets[t.kabupaten_id] = t.target
+    actions: dict[str, PlannedAction] = {}
+    for a in PlannedAction.objects.filter(
+        kabupaten_id__in=kab_codes, done=False
+    ).order_by("-planned_on"):
+        actions.setdefault(a.kabupaten_id, a)
+    positions = ReportSetting.get(rules.DEFAULT_POSITIONS_PER_DESA, as_of) or 0
+
+    rows = []
+    for kab in kabs:
+        v = villages.get(kab.code, {"desa": 0, "kelurahan": 0})
+        c = counts.get(kab.code, {})
+        target = rules.expected_perangkat(
+            recorded_target=targets.get(kab.code),
+            desa=v["desa"],
+            positions_per_desa=positions,
+        )
+        tahap = pipeline_stage(
+            has_pks=kab.code in pks,
+            registered=c.get("registered", 0),
+            billed=c.get("billed", 0),
+            protected=c.get("protected", 0),
+        )
+        action = actions.get(kab.code)
+        rows.append(
+            {
+                "code": kab.code,
+                "name": kab.name,
+                "desa": v["desa"],
+                "kelurahan": v["kelurahan"],
+                "perangkat_terdaftar": c.get("perangkat_terdaftar", 0),
+                "perangkat_terlindungi": c.get("perangkat_terlindungi", 0),
+                "perangkat_target": target,
+                "perangkat_persen": coverage_percent(
+                    c.get("perangkat_terlindungi", 0), target
+                ),
+                "rentan_dana_desa": c.get("rentan_dana_desa", 0),
+                "rentan_apbd": c.get("rentan_apbd", 0),
+                "rentan_lainnya": c.get("rentan_lainnya", 0),
+                "rentan_terdaftar": c.get("rentan_terdaftar", 0),
+                "tahap": str(tahap),
+                "tahap_label": Tahap(tahap).label,
+                "pks": kab.code in pks,
+                "rencana": action.description if action else "",
+                "rencana_tanggal": action.planned_on.isoformat() if action else None,
+            }
+        )
+    total = rules.totals(rows)
+    unprotected = [
+        r
+        for r in rows
+        if r["perangkat_terlindungi"] == 0
+        and (r["rentan_dana_desa"] + r["rentan_apbd"] + r["rentan_lainnya"]) == 0
+        and r["desa"] > 0
+    ]
+    return {
+        "region": {"code": region.code, "name": region.name}
+        if region
+        else {"code": "", "name": "Indonesia"},
+        "as_of": as_of.isoformat(),
+        "rows": rows,
+        "total": total,
+        "tanpa_perlindungan": [
+            {
+                "code": r["code"],
+                "name": r["name"],
+                "tahap": r["tahap"],
+                "tahap_label": r["tahap_label"],
+                "rencana": r["rencana"],
+                "rencana_tanggal": r["rencana_tanggal"],
+            }
+            for r in unprotected
+        ],
+        "desa_tanpa_perangkat_terlindungi": _villages_without_protected(
+            region, members, covered
+        ),
+    }
+
+
+def _villages_without_protected(region: Region | None, members, covered) -> list[dict]:
+    protected_desa = members.filter(kind=Kind.PERANGKAT, id__in=covered).values(
+        "desa_id"
+    )
+    qs = (
+        Region.objects.filter(level=4)
+        .exclude(type="kelurahan")
+        .exclude(code__in=protected_desa)
+    )
+    if region is not None:
+        qs = qs.filter(code__startswith=region.code + ".")
+    kab_names = dict(Region.objects.filter(level=2).values_list("code", "name"))
+    return [
+        {"code": code, "name": name, "kabupaten": kab_names.get(code[:5], "")}
+        for code, name in qs.order_by("code").values_list("code", "name")
+    ]
+
+
+def rakor_json(report: dict) -> dict:
+    """The machine shape of INTERFACES.md: a list of per-regency objects plus ``total``."""
+    keys = ["code", "name", *rules.COUNT_KEYS, "tahap"]
+    extra = ["perangkat_persen", "tahap_label", "rencana", "rencana_tanggal", "pks"]
+    return {
+        "region": report["region"]["code"],
+        "name": report["region"]["name"],
+        "as_of": report["as_of"],
+        "rows": [{k: r[k] for k in keys + extra} for r in report["rows"]],
+        "total": report["total"],
+        "tanpa_perlindungan": report["tanpa_perlindungan"],
+        "desa_tanpa_perangkat_terlindungi": report["desa_tanpa_perangkat_terlindungi"],
+    }
