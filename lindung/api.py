@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
@@ -45,7 +46,9 @@ def _error(request, status: int, code: str, message: str, detail=None):
 
 @api.exception_handler(NinjaValidationError)
 def _validation(request, exc):
-    return _error(request, 422, "invalid_input", "Data masukan tidak valid.", exc.errors)
+    return _error(
+        request, 422, "invalid_input", "Data masukan tidak valid.", exc.errors
+    )
 
 
 @api.exception_handler(ValidationError)
@@ -55,12 +58,30 @@ def _domain_validation(request, exc):
 
 @api.exception_handler(AuthenticationError)
 def _auth(request, exc):
-    return _error(request, 401, "unauthenticated", "Perlu masuk (login) atau token API.")
+    return _error(
+        request, 401, "unauthenticated", "Perlu masuk (login) atau token API."
+    )
 
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request, exc):
-    return _error(request, 403, "forbidden", str(exc) or "Anda tidak berwenang untuk tindakan ini.")
+    return _error(
+        request,
+        403,
+        "forbidden",
+        str(exc) or "Anda tidak berwenang untuk tindakan ini.",
+    )
+
+
+@api.exception_handler(OverflowError)
+def _overflow(request, exc):
+    # A number too large for the database (e.g. /participants/99999999999999999999999).
+    return _error(request, 400, "out_of_range", "Angka di luar batas yang diizinkan.")
+
+
+@api.exception_handler(DataError)
+def _data_error(request, exc):
+    return _error(request, 400, "out_of_range", "Nilai di luar batas yang diizinkan.")
 
 
 @api.exception_handler(Http404)
@@ -71,7 +92,14 @@ def _not_found(request, exc):
 def _mount() -> None:
     import importlib
 
-    for app in ("regions", "participants", "imports", "contributions", "claims", "reports"):
+    for app in (
+        "regions",
+        "participants",
+        "imports",
+        "contributions",
+        "claims",
+        "reports",
+    ):
         try:
             module = importlib.import_module(f"lindung.{app}.api")
         except ModuleNotFoundError as exc:

@@ -7,19 +7,34 @@ import sys
 
 # name → (management command, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "migrate": ("migrate", "Buat/perbarui tabel basis data (apply database migrations)"),
-    "serve": ("serve", "Jalankan aplikasi web (gunicorn + worker tugas) di 127.0.0.1:8000"),
-    "demo": ("demo", "Siapkan data demo NTT dan pengguna demo, lalu jalankan web (--no-serve: tanpa web)"),
+    "migrate": (
+        "migrate",
+        "Buat/perbarui tabel basis data (apply database migrations)",
+    ),
+    "serve": (
+        "serve",
+        "Jalankan aplikasi web (gunicorn + worker tugas) di 127.0.0.1:8000",
+    ),
+    "demo": (
+        "demo",
+        "Siapkan data demo NTT dan pengguna demo, lalu jalankan web (--no-serve: tanpa web)",
+    ),
     "regions": ("regions", "Wilayah Kemendagri: 'regions load' memuat daftar resmi"),
     "createuser": ("createuser", "Buat pengguna dengan peran dan wilayah"),
-    "import": ("import_peserta", "Impor spreadsheet peserta (perangkat desa / pekerja rentan)"),
+    "import": (
+        "import_peserta",
+        "Impor spreadsheet peserta (perangkat desa / pekerja rentan)",
+    ),
     "template": ("import_template", "Unduh templat XLSX impor per jenis peserta"),
     "billing": ("billing", "Tagihan iuran: 'billing run --period YYYY-MM'"),
     "payments": ("payments", "Pembayaran iuran: catat atau impor berkas pembayaran"),
     "iuran": ("iuran", "Hitung iuran: 'iuran quote --input FILE.json'"),
     "budget": ("budget", "Proyeksi anggaran iuran per desa/kabupaten dan sumber dana"),
     "claims": ("claims", "Klaim manfaat: 'claims quote --input FILE.json'"),
-    "report": ("report", "Laporan: 'report rakor --region 53 --format xlsx|pdf|csv|json --out FILE'"),
+    "report": (
+        "report",
+        "Laporan: 'report rakor --region 53 --format xlsx|pdf|csv|json --out FILE'",
+    ),
     "worker": ("db_worker", "Jalankan worker tugas latar belakang (impor besar)"),
     "backup": ("backup", "Cadangkan seluruh data ke satu berkas"),
     "restore": ("restore", "Pulihkan data dari berkas cadangan"),
@@ -29,9 +44,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 
 def _usage() -> str:
-    lines = ["Pemakaian: lindung <perintah> [opsi]   (lindung <perintah> --help untuk rincian)", "", "Perintah:"]
+    lines = [
+        "Pemakaian: lindung <perintah> [opsi]   (lindung <perintah> --help untuk rincian)",
+        "",
+        "Perintah:",
+    ]
     width = max(len(k) for k in COMMANDS)
-    lines += [f"  {name.ljust(width)}  {text}" for name, (_cmd, text) in COMMANDS.items()]
+    lines += [
+        f"  {name.ljust(width)}  {text}" for name, (_cmd, text) in COMMANDS.items()
+    ]
     return "\n".join(lines)
 
 

@@ -33,38 +33,193 @@ RENTAN_BAZNAS = 240
 RENTAN_SELF_UNPAID = 150
 
 DEMO_USERS = [
-    {"username": "bpjs", "role": "bpjs", "regions": [], "label": "Petugas BPJS (semua wilayah), admin", "staff": True},
-    {"username": "provinsi", "role": "provinsi", "regions": ["53"], "label": "Dinas PMD Provinsi NTT"},
-    {"username": "kabupaten", "role": "kabupaten", "regions": ["53.18"], "label": "Dinas PMD Kab. Sumba Barat Daya"},
-    {"username": "desa", "role": "desa", "regions": ["53.01.04.2003"], "label": "Operator Desa Bokonusan, Kab. Kupang"},
-    {"username": "pemantau", "role": "viewer", "regions": ["53"], "label": "Pemantau (hanya baca), NTT"},
+    {
+        "username": "bpjs",
+        "role": "bpjs",
+        "regions": [],
+        "label": "Petugas BPJS (semua wilayah), admin",
+        "staff": True,
+    },
+    {
+        "username": "provinsi",
+        "role": "provinsi",
+        "regions": ["53"],
+        "label": "Dinas PMD Provinsi NTT",
+    },
+    {
+        "username": "kabupaten",
+        "role": "kabupaten",
+        "regions": ["53.18"],
+        "label": "Dinas PMD Kab. Sumba Barat Daya",
+    },
+    {
+        "username": "desa",
+        "role": "desa",
+        "regions": ["53.01.04.2003"],
+        "label": "Operator Desa Bokonusan, Kab. Kupang",
+    },
+    {
+        "username": "pemantau",
+        "role": "viewer",
+        "regions": ["53"],
+        "label": "Pemantau (hanya baca), NTT",
+    },
 ]
 
-POSITIONS = ["kepala_desa", "sekretaris_desa", "kaur_keuangan", "kaur_umum_perencanaan", "kasi_pemerintahan",
-             "kasi_kesejahteraan", "kasi_pelayanan", "kaur_tata_usaha"]
+POSITIONS = [
+    "kepala_desa",
+    "sekretaris_desa",
+    "kaur_keuangan",
+    "kaur_umum_perencanaan",
+    "kasi_pemerintahan",
+    "kasi_kesejahteraan",
+    "kasi_pelayanan",
+    "kaur_tata_usaha",
+]
 SILTAP = {"kepala_desa": 2_426_640, "sekretaris_desa": 2_224_420}
 SILTAP_OTHER = 2_022_200
-OCCUPATIONS = [("petani", 40), ("nelayan", 15), ("pekebun", 10), ("peternak", 8), ("pedagang_kecil", 10),
-               ("ojek", 7), ("buruh_harian_lepas", 5), ("pengrajin", 3), ("pemandu_wisata", 1), ("lainnya", 1)]
-MALE = ["Yohanes", "Fransiskus", "Agustinus", "Yosef", "Petrus", "Paulus", "Marselinus", "Antonius", "Yakobus",
-        "Stefanus", "Dominikus", "Melkianus", "Daniel", "Yeremias", "Ferdinandus", "Benediktus", "Arnoldus",
-        "Kornelis", "Simon", "Aleksander", "Yulius", "Markus", "Matius", "Nikolaus", "Gregorius", "Hendrik",
-        "Umbu", "Obed", "Elias", "Robert", "Hironimus", "Wilhelmus", "Ismail", "Abdul", "Muhamad", "Lukas"]
-FEMALE = ["Maria", "Kristina", "Theresia", "Elisabeth", "Yuliana", "Agnes", "Margaretha", "Veronika", "Yasinta",
-          "Fransiska", "Helena", "Rosalia", "Anastasia", "Martha", "Ribka", "Debora", "Naomi", "Sarlota",
-          "Yohana", "Magdalena", "Katarina", "Siti", "Rambu", "Ester", "Lusia", "Yosefina", "Bernadeta"]
-SURNAMES = ["Lado", "Bani", "Tefa", "Nenobais", "Lay", "Djawa", "Riwu", "Kana", "Manu", "Fallo", "Tanesib", "Ratu",
-            "Wadu", "Lobo", "Dapa", "Bili", "Mbora", "Kaka", "Ndapa", "Kolo", "Seran", "Bria", "Mau", "Nahak",
-            "Koten", "Lewar", "Wato", "Parera", "Da Costa", "Fernandez", "Ola", "Tukan", "Making", "Rera", "Bhoki",
-            "Wangge", "Dhey", "Nai", "Jehadu", "Ndori", "Dopo", "Hadjo", "Liu", "Rohi", "Pah", "Benu", "Taneo"]
+OCCUPATIONS = [
+    ("petani", 40),
+    ("nelayan", 15),
+    ("pekebun", 10),
+    ("peternak", 8),
+    ("pedagang_kecil", 10),
+    ("ojek", 7),
+    ("buruh_harian_lepas", 5),
+    ("pengrajin", 3),
+    ("pemandu_wisata", 1),
+    ("lainnya", 1),
+]
+MALE = [
+    "Yohanes",
+    "Fransiskus",
+    "Agustinus",
+    "Yosef",
+    "Petrus",
+    "Paulus",
+    "Marselinus",
+    "Antonius",
+    "Yakobus",
+    "Stefanus",
+    "Dominikus",
+    "Melkianus",
+    "Daniel",
+    "Yeremias",
+    "Ferdinandus",
+    "Benediktus",
+    "Arnoldus",
+    "Kornelis",
+    "Simon",
+    "Aleksander",
+    "Yulius",
+    "Markus",
+    "Matius",
+    "Nikolaus",
+    "Gregorius",
+    "Hendrik",
+    "Umbu",
+    "Obed",
+    "Elias",
+    "Robert",
+    "Hironimus",
+    "Wilhelmus",
+    "Ismail",
+    "Abdul",
+    "Muhamad",
+    "Lukas",
+]
+FEMALE = [
+    "Maria",
+    "Kristina",
+    "Theresia",
+    "Elisabeth",
+    "Yuliana",
+    "Agnes",
+    "Margaretha",
+    "Veronika",
+    "Yasinta",
+    "Fransiska",
+    "Helena",
+    "Rosalia",
+    "Anastasia",
+    "Martha",
+    "Ribka",
+    "Debora",
+    "Naomi",
+    "Sarlota",
+    "Yohana",
+    "Magdalena",
+    "Katarina",
+    "Siti",
+    "Rambu",
+    "Ester",
+    "Lusia",
+    "Yosefina",
+    "Bernadeta",
+]
+SURNAMES = [
+    "Lado",
+    "Bani",
+    "Tefa",
+    "Nenobais",
+    "Lay",
+    "Djawa",
+    "Riwu",
+    "Kana",
+    "Manu",
+    "Fallo",
+    "Tanesib",
+    "Ratu",
+    "Wadu",
+    "Lobo",
+    "Dapa",
+    "Bili",
+    "Mbora",
+    "Kaka",
+    "Ndapa",
+    "Kolo",
+    "Seran",
+    "Bria",
+    "Mau",
+    "Nahak",
+    "Koten",
+    "Lewar",
+    "Wato",
+    "Parera",
+    "Da Costa",
+    "Fernandez",
+    "Ola",
+    "Tukan",
+    "Making",
+    "Rera",
+    "Bhoki",
+    "Wangge",
+    "Dhey",
+    "Nai",
+    "Jehadu",
+    "Ndori",
+    "Dopo",
+    "Hadjo",
+    "Liu",
+    "Rohi",
+    "Pah",
+    "Benu",
+    "Taneo",
+]
 
 
 def create_demo_users() -> None:
     from django.contrib.auth import get_user_model
 
     for u in DEMO_USERS:
-        user = create_user(username=u["username"], password=DEMO_PASSWORD, role=u["role"], regions=u["regions"],
-                           name=u["label"], staff=u.get("staff", False))
+        user = create_user(
+            username=u["username"],
+            password=DEMO_PASSWORD,
+            role=u["role"],
+            regions=u["regions"],
+            name=u["label"],
+            staff=u.get("staff", False),
+        )
         if u["role"] == "bpjs":
             get_user_model().objects.filter(pk=user.pk).update(is_superuser=True)
 
@@ -86,7 +241,9 @@ class _People:
         self.rng = rng
         self.serials: dict[str, int] = defaultdict(int)
 
-    def make(self, desa_code: str, *, born_from: int, born_to: int, male_share: float) -> dict:
+    def make(
+        self, desa_code: str, *, born_from: int, born_to: int, male_share: float
+    ) -> dict:
         rng = self.rng
         sex = "L" if rng.random() < male_share else "P"
         year = rng.randint(born_from, born_to)
@@ -98,15 +255,24 @@ class _People:
         first = rng.choice(MALE if sex == "L" else FEMALE)
         name = f"{first} {rng.choice(SURNAMES)}"
         phone = "08" + "".join(rng.choice("0123456789") for _ in range(10))
-        return {"nik": f"{key}{self.serials[key]:04d}", "name": name, "birth_date": birth, "sex": sex, "phone": phone}
+        return {
+            "nik": f"{key}{self.serials[key]:04d}",
+            "name": name,
+            "birth_date": birth,
+            "sex": sex,
+            "phone": phone,
+        }
 
 
 def _ntt_villages():
     from lindung.regions.models import Region
 
     villages = defaultdict(list)
-    for code, typ in Region.objects.filter(code__startswith=NTT + ".", level=4).order_by("code").values_list(
-            "code", "type"):
+    for code, typ in (
+        Region.objects.filter(code__startswith=NTT + ".", level=4)
+        .order_by("code")
+        .values_list("code", "type")
+    ):
         villages[code[:5]].append((code, typ))
     return villages
 
@@ -124,8 +290,8 @@ def demo_plan(seed: int = DEFAULT_SEED) -> dict:
         "paid_kabs": paid_kabs,
         "desa_paid_kabs": sorted(desa_paid_kabs),
         "unpaid_desa": sorted(desa_paid_kabs[:n_unpaid]),
-        "no_official_desa": sorted(desa_paid_kabs[n_unpaid:n_unpaid + n_none]),
-        "protected_desa": sorted(desa_paid_kabs[n_unpaid + n_none:]),
+        "no_official_desa": sorted(desa_paid_kabs[n_unpaid : n_unpaid + n_none]),
+        "protected_desa": sorted(desa_paid_kabs[n_unpaid + n_none :]),
     }
 
 
@@ -134,8 +300,16 @@ def generate_people(*, seed: int = DEFAULT_SEED) -> dict:
     from lindung.participants.models import Kepesertaan, Peserta
 
     plan = demo_plan(seed)
-    villages, paid_kabs, desa_paid_kabs = plan["villages"], plan["paid_kabs"], plan["desa_paid_kabs"]
-    unpaid_desa, no_official_desa, protected_desa = plan["unpaid_desa"], plan["no_official_desa"], plan["protected_desa"]
+    villages, paid_kabs, desa_paid_kabs = (
+        plan["villages"],
+        plan["paid_kabs"],
+        plan["desa_paid_kabs"],
+    )
+    unpaid_desa, no_official_desa, protected_desa = (
+        plan["unpaid_desa"],
+        plan["no_official_desa"],
+        plan["protected_desa"],
+    )
     rng = random.Random(seed + 1)
     people = _People(rng)
 
@@ -147,13 +321,28 @@ def generate_people(*, seed: int = DEFAULT_SEED) -> dict:
         wage = SILTAP.get(position, SILTAP_OTHER)
         if rng.random() < 0.3:
             wage = (wage * rng.randint(100, 115) // 100) // 1000 * 1000
-        rows.append((person, {"kind": "perangkat", "desa_id": desa, "jabatan": position, "wage": wage,
-                              "sumber_dana": "add", "registered_on": registered,
-                              "start_of_term": dt.date(rng.randint(2015, 2024), rng.randint(1, 12), 1),
-                              "jht": rng.random() < 0.15}))
+        rows.append(
+            (
+                person,
+                {
+                    "kind": "perangkat",
+                    "desa_id": desa,
+                    "jabatan": position,
+                    "wage": wage,
+                    "sumber_dana": "add",
+                    "registered_on": registered,
+                    "start_of_term": dt.date(
+                        rng.randint(2015, 2024), rng.randint(1, 12), 1
+                    ),
+                    "jht": rng.random() < 0.15,
+                },
+            )
+        )
 
     def positions(count: int) -> list[str]:
-        return [POSITIONS[i] if i < len(POSITIONS) else "kepala_dusun" for i in range(count)]
+        return [
+            POSITIONS[i] if i < len(POSITIONS) else "kepala_dusun" for i in range(count)
+        ]
 
     base, extra = divmod(PERANGKAT_PROTECTED, len(protected_desa))
     for i, desa in enumerate(protected_desa):
@@ -169,17 +358,37 @@ def generate_people(*, seed: int = DEFAULT_SEED) -> dict:
 
     def worker(place: str, funding: str, registered: dt.date) -> None:
         person = people.make(place, born_from=1962, born_to=2006, male_share=0.62)
-        occupation = rng.choices([o for o, _w in OCCUPATIONS], weights=[w for _o, w in OCCUPATIONS])[0]
-        rows.append((person, {"kind": "rentan", "desa_id": place, "pekerjaan": occupation, "wage": 1_000_000,
-                              "sumber_dana": funding, "registered_on": registered, "jht": False}))
+        occupation = rng.choices(
+            [o for o, _w in OCCUPATIONS], weights=[w for _o, w in OCCUPATIONS]
+        )[0]
+        rows.append(
+            (
+                person,
+                {
+                    "kind": "rentan",
+                    "desa_id": place,
+                    "pekerjaan": occupation,
+                    "wage": 1_000_000,
+                    "sumber_dana": funding,
+                    "registered_on": registered,
+                    "jht": False,
+                },
+            )
+        )
 
     for _ in range(RENTAN_VILLAGE_FUNDS):
-        worker(rng.choice(protected_desa), rng.choice(["dana_desa", "dana_desa", "dana_desa", "add"]), registered_early)
+        worker(
+            rng.choice(protected_desa),
+            rng.choice(["dana_desa", "dana_desa", "dana_desa", "add"]),
+            registered_early,
+        )
     apbd_kabs = paid_kabs[::3]
     apbd_places = [v for k in apbd_kabs for v, _t in villages[k]]
     for _ in range(RENTAN_APBD_KABUPATEN):
         worker(rng.choice(apbd_places), "apbd_kabupaten", registered_early)
-    provinsi_places = [v for k in (KOTA_KUPANG, *paid_kabs[1::4]) for v, _t in villages[k]]
+    provinsi_places = [
+        v for k in (KOTA_KUPANG, *paid_kabs[1::4]) for v, _t in villages[k]
+    ]
     for _ in range(RENTAN_APBD_PROVINSI):
         worker(rng.choice(provinsi_places), "apbd_provinsi", registered_early)
     kota = [v for v, _t in villages[KOTA_KUPANG]]
@@ -189,9 +398,14 @@ def generate_people(*, seed: int = DEFAULT_SEED) -> dict:
         worker(rng.choice(desa_paid_kabs), "self", registered_early)
 
     with transaction.atomic():
-        peserta = Peserta.objects.bulk_create([Peserta(**p) for p, _m in rows], batch_size=2000)
+        peserta = Peserta.objects.bulk_create(
+            [Peserta(**p) for p, _m in rows], batch_size=2000
+        )
         Kepesertaan.objects.bulk_create(
-            [Kepesertaan(peserta_id=p.pk, status="terdaftar", **m) for p, (_x, m) in zip(peserta, rows, strict=True)],
+            [
+                Kepesertaan(peserta_id=p.pk, status="terdaftar", **m)
+                for p, (_x, m) in zip(peserta, rows, strict=True)
+            ],
             batch_size=2000,
         )
     return {
@@ -210,18 +424,32 @@ def record_agreements() -> None:
     for kab in Region.objects.filter(parent_id=NTT).order_by("code"):
         if kab.code == SABU:
             continue
-        signed = dt.date(2026, 6, 15) if kab.code == SBD else dt.date(rng.randint(2022, 2024), rng.randint(1, 12), 10)
+        signed = (
+            dt.date(2026, 6, 15)
+            if kab.code == SBD
+            else dt.date(rng.randint(2022, 2024), rng.randint(1, 12), 10)
+        )
         PKS.objects.get_or_create(
-            kabupaten=kab, number=f"{kab.code.replace('.', '')}/PKS/BPJSTK/{signed.year}",
-            defaults={"signed_on": signed, "valid_from": signed, "valid_to": signed.replace(year=signed.year + 3),
-                      "scope": "rentan" if kab.code == KOTA_KUPANG else "both",
-                      "notes": "PKS perlindungan jaminan sosial ketenagakerjaan (data demo)"})
+            kabupaten=kab,
+            number=f"{kab.code.replace('.', '')}/PKS/BPJSTK/{signed.year}",
+            defaults={
+                "signed_on": signed,
+                "valid_from": signed,
+                "valid_to": signed.replace(year=signed.year + 3),
+                "scope": "rentan" if kab.code == KOTA_KUPANG else "both",
+                "notes": "PKS perlindungan jaminan sosial ketenagakerjaan (data demo)",
+            },
+        )
     PlannedAction.objects.get_or_create(
-        kabupaten_id=SABU, description="Dianggarkan pada APBD Perubahan September 2026",
-        defaults={"planned_on": dt.date(2026, 9, 30), "scope": "both"})
+        kabupaten_id=SABU,
+        description="Dianggarkan pada APBD Perubahan September 2026",
+        defaults={"planned_on": dt.date(2026, 9, 30), "scope": "both"},
+    )
     PlannedAction.objects.get_or_create(
-        kabupaten_id=SBD, description="Pembayaran iuran perangkat desa menunggu pencairan ADD",
-        defaults={"planned_on": dt.date(2026, 12, 15), "scope": "perangkat"})
+        kabupaten_id=SBD,
+        description="Pembayaran iuran perangkat desa menunggu pencairan ADD",
+        defaults={"planned_on": dt.date(2026, 12, 15), "scope": "perangkat"},
+    )
 
 
 def bill_and_pay(*, seed: int = DEFAULT_SEED, today: dt.date | None = None) -> dict:
@@ -240,28 +468,55 @@ def bill_and_pay(*, seed: int = DEFAULT_SEED, today: dt.date | None = None) -> d
 
     def stays_unpaid(payer) -> bool:
         code = payer.region_id
-        return payer.kind == "self" or code == SBD or code.startswith(SBD + ".") or code in unpaid_desa
+        return (
+            payer.kind == "self"
+            or code == SBD
+            or code.startswith(SBD + ".")
+            or code in unpaid_desa
+        )
 
     def on_time(payer_bills) -> dt.date:
         # Three days before the earliest due date, never before the month nor after today.
         period = payer_bills[0].period
-        return max(period, min(min(b.due_date for b in payer_bills) - dt.timedelta(days=3), today))
+        return max(
+            period,
+            min(min(b.due_date for b in payer_bills) - dt.timedelta(days=3), today),
+        )
 
     bills = payments = 0
     for period in demo_periods(today):
         run_billing(actor=None, period=period, region_code=NTT)
-        open_bills = [b for b in Tagihan.objects.filter(code_prefix_q("payer__region__code", NTT), period=period)
-                      .filter(paid__lt=F("total")).select_related("payer") if not stays_unpaid(b.payer)]
-        done = settle_in_full(actor=None, bills=open_bills, paid_at=on_time,
-                              reference=lambda pb: "DEMO-{:%Y%m}-{}".format(pb[0].period, pb[0].payer_id))
+        open_bills = [
+            b
+            for b in Tagihan.objects.filter(
+                code_prefix_q("payer__region__code", NTT), period=period
+            )
+            .filter(paid__lt=F("total"))
+            .select_related("payer")
+            if not stays_unpaid(b.payer)
+        ]
+        done = settle_in_full(
+            actor=None,
+            bills=open_bills,
+            paid_at=on_time,
+            reference=lambda pb: "DEMO-{:%Y%m}-{}".format(pb[0].period, pb[0].payer_id),
+        )
         bills += done["bills"]
         payments += done["payments"]
-    total = Tagihan.objects.filter(code_prefix_q("payer__region__code", NTT)).aggregate(t=Sum("total"), p=Sum("paid"))
-    return {"tagihan dilunasi": bills, "pembayaran dicatat": payments,
-            "total tagihan (Rp)": total["t"] or 0, "total dibayar (Rp)": total["p"] or 0}
+    total = Tagihan.objects.filter(code_prefix_q("payer__region__code", NTT)).aggregate(
+        t=Sum("total"), p=Sum("paid")
+    )
+    return {
+        "tagihan dilunasi": bills,
+        "pembayaran dicatat": payments,
+        "total tagihan (Rp)": total["t"] or 0,
+        "total dibayar (Rp)": total["p"] or 0,
+    }
 
 
-def load_demo(*, seed: int = DEFAULT_SEED, today: dt.date | None = None) -> dict[str, object]:
+def load_demo(
+    *, seed: int = DEFAULT_SEED, today: dt.date | None = None
+) -> dict[str, object]:
     from lindung.participants.models import Kepesertaan
 
     summary: dict[str, object] = {}

@@ -11,8 +11,7 @@ ID = {
     "Password": "Kata sandi",
     "Wrong username or password.": "Nama pengguna atau kata sandi salah.",
     "Protection for village officials and vulnerable workers.": "Perlindungan bagi perangkat desa dan pekerja rentan.",
-    "BPJS Ketenagakerjaan JKK/JKM coverage for village officials and vulnerable workers":
-        "Perlindungan JKK/JKM BPJS Ketenagakerjaan bagi perangkat desa dan pekerja rentan",
+    "BPJS Ketenagakerjaan JKK/JKM coverage for village officials and vulnerable workers": "Perlindungan JKK/JKM BPJS Ketenagakerjaan bagi perangkat desa dan pekerja rentan",
     "Your roles": "Peran Anda",
     "Browse regions": "Jelajahi wilayah",
     "Provinces of Indonesia": "Provinsi di Indonesia",

@@ -23,7 +23,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 def make_user(role: str, regions: list[str] | None = None, **kw):
-    return create_user(username=f"{role}{next(_seq)}", password=PASSWORD, role=role, regions=regions or [], **kw)
+    return create_user(
+        username=f"{role}{next(_seq)}",
+        password=PASSWORD,
+        role=role,
+        regions=regions or [],
+        **kw,
+    )
 
 
 @pytest.fixture

@@ -21,21 +21,39 @@ def pks_list(request):
             data = form.cleaned_data
             try:
                 if form is pks_form:
-                    services.save_pks(actor=request.user, kabupaten_code=data["kabupaten"], number=data["number"],
-                                      signed_on=data["signed_on"], scope=data["scope"], valid_from=data["valid_from"],
-                                      valid_to=data["valid_to"], notes=data["notes"], document=data["document"])
+                    services.save_pks(
+                        actor=request.user,
+                        kabupaten_code=data["kabupaten"],
+                        number=data["number"],
+                        signed_on=data["signed_on"],
+                        scope=data["scope"],
+                        valid_from=data["valid_from"],
+                        valid_to=data["valid_to"],
+                        notes=data["notes"],
+                        document=data["document"],
+                    )
                 else:
-                    services.add_planned_action(actor=request.user, kabupaten_code=data["kabupaten"],
-                                                planned_on=data["planned_on"], description=data["description"],
-                                                scope=data["scope"])
+                    services.add_planned_action(
+                        actor=request.user,
+                        kabupaten_code=data["kabupaten"],
+                        planned_on=data["planned_on"],
+                        description=data["description"],
+                        scope=data["scope"],
+                    )
             except (ValidationError, PermissionDenied) as exc:
                 messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
             else:
                 messages.success(request, "Tersimpan.")
                 return redirect("agreements:list")
-    return render(request, "agreements/list.html", {
-        "pks": PKS.objects.visible_to(request.user).select_related("kabupaten"),
-        "actions": PlannedAction.objects.visible_to(request.user).select_related("kabupaten"),
-        "pks_form": pks_form,
-        "action_form": action_form,
-    })
+    return render(
+        request,
+        "agreements/list.html",
+        {
+            "pks": PKS.objects.visible_to(request.user).select_related("kabupaten"),
+            "actions": PlannedAction.objects.visible_to(request.user).select_related(
+                "kabupaten"
+            ),
+            "pks_form": pks_form,
+            "action_form": action_form,
+        },
+    )

@@ -12,8 +12,17 @@ from django.core import serializers
 from django.core.management import call_command
 from django.db import connection, transaction
 
-APP_LABELS = ["auth", "regions", "accounts", "participants", "imports", "contributions", "claims", "agreements",
-              "reports"]
+APP_LABELS = [
+    "auth",
+    "regions",
+    "accounts",
+    "participants",
+    "imports",
+    "contributions",
+    "claims",
+    "agreements",
+    "reports",
+]
 FORMAT_VERSION = 1
 
 
@@ -45,10 +54,20 @@ def table_checksums() -> dict[str, dict]:
 def backup(path: str) -> dict:
     """Write every table as Django fixtures plus checksums to a gzip'd JSON file."""
     buf = io.StringIO()
-    call_command("dumpdata", *APP_LABELS, "--natural-foreign", format="json", stdout=buf,
-                 exclude=["auth.permission"])
+    call_command(
+        "dumpdata",
+        *APP_LABELS,
+        "--natural-foreign",
+        format="json",
+        stdout=buf,
+        exclude=["auth.permission"],
+    )
     checksums = table_checksums()
-    payload = {"format": FORMAT_VERSION, "checksums": checksums, "data": json.loads(buf.getvalue())}
+    payload = {
+        "format": FORMAT_VERSION,
+        "checksums": checksums,
+        "data": json.loads(buf.getvalue()),
+    }
     with gzip.open(path, "wt", encoding="utf-8") as fh:
         json.dump(payload, fh)
     return checksums
@@ -74,7 +93,9 @@ def restore(path: str) -> dict:
         now = table_checksums()
         bad = [k for k, v in payload["checksums"].items() if now.get(k) != v]
         if bad:
-            raise ValueError("Checksum tidak cocok setelah pemulihan: " + ", ".join(bad))
+            raise ValueError(
+                "Checksum tidak cocok setelah pemulihan: " + ", ".join(bad)
+            )
     return now
 
 

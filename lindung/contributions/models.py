@@ -1,1 +1,362 @@
-from django.db import models  # noqa: F401
+"""Contribution rules as versioned data, payers, bills (tagihan), payments (pembayaran) and late fees (denda).
+
+Rules (tariffs, BPU income brackets, wage caps, relief periods, late-fee rules, settings) are rows with
+``valid_from``/``valid_to`` (inclusive; empty ``valid_to`` = still in force), a ``confirmed`` flag and the source text
+(REGULATIONS.md §1). Unconfirmed rows are shown in the UI as "menunggu konfirmasi".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from lindung.accounts.models import RegionScopedQuerySet
+from lindung.participants.choices import RiskGroup
+
+from .choices import PayerKind, Programme, Rounding, Segment
+
+
+class VersionedQuerySet(models.QuerySet):
+    def in_force(self, day: dt.date):
+        return self.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day
+        )
+
+    def overlapping(self, first: dt.date, last: dt.date):
+        return self.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=first), valid_from__lte=last
+        )
+
+
+class Versioned(models.Model):
+    """A rule row valid from ``valid_from`` to ``valid_to`` (inclusive), with its source and confirmation."""
+
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    confirmed = models.BooleanField(_("confirmed"), default=False)
+    source = models.TextField(_("source"), blank=True)
+
+    objects = VersionedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["valid_from"]
+
+
+class Tariff(Versioned):
+    """One programme's rate for a segment (and, for PU JKK, a risk group). PP 44/2015, PP 45/2015, PP 46/2015.
+
+    ``base`` says what the rate applies to: the wage (PU, capped by ``WageCap`` where one exists), the BPU income
+    bracket (declared income rounded down to a ``BpuBracket``), or nothing (``flat_amount`` per month).
+    """
+
+    class Base(models.TextChoices):
+        WAGE = "wage", _("Reported wage")
+        BRACKET = "bracket", _("BPU income bracket")
+        FLAT = "flat", _("Flat amount")
+
+    segment = models.CharField(max_length=3, choices=Segment.choices)
+    programme = models.CharField(max_length=3, choices=Programme.choices)
+    risk_group = models.CharField(max_length=15, choices=RiskGroup.choices, blank=True)
+    base = models.CharField(max_length=7, choices=Base.choices, default=Base.WAGE)
+    employer_rate = models.DecimalField(max_digits=9, decimal_places=6, default=0)
+    worker_rate = models.DecimalField(max_digits=9, decimal_places=6, default=0)
+    flat_amount = models.BigIntegerField(null=True, blank=True)
+
+    class Meta(Versioned.Meta):
+        verbose_name = _("tariff")
+        indexes = [models.Index(fields=["segment", "programme", "valid_from"])]
+
+    def __str__(self) -> str:
+        group = f" {self.risk_group}" if self.risk_group else ""
+        return (
+            f"{self.segment.upper()} {self.programme.upper()}{group} {self.valid_from}"
+        )
+
+
+class BpuBracket(Versioned):
+    """A BPU declared-income bracket (PP 44/2015 Lampiran II); income is rounded down to the bracket's ``income``."""
+
+    income = models.BigIntegerField()
+
+    class Meta(Versioned.Meta):
+        verbose_name = _("BPU income bracket")
+        ordering = ["valid_from", "income"]
+
+    def __str__(self) -> str:
+        return f"{self.income:,}"
+
+
+class WageCap(Versioned):
+    """Wage ceiling for a PU programme (JP: PP 45/2015 Pasal 29, re-indexed every year)."""
+
+    programme = models.CharField(
+        max_length=3, choices=Programme.choices, default=Programme.JP
+    )
+    cap = models.BigIntegerField()
+
+    class Meta(Versioned.Meta):
+        verbose_name = _("wage cap")
+
+    def __str__(self) -> str:
+        return f"{self.programme.upper()} {self.cap:,} {self.valid_from}"
+
+
+class ReliefPeriod(Versioned):
+    """A contribution relief (PP 49/2020, PP 50/2025): contribution months ``valid_from``..``valid_to``.
+
+    ``sector`` empty = every sector; ``excluded_funding`` lists funding codes the relief does not apply to.
+    ``late_fee_rate`` and ``deadline_day`` override the late-fee rule for bills of those months.
+    """
+
+    name = models.CharField(max_length=80)
+    programmes = models.JSONField(default=list)
+    segments = models.JSONField(default=list)
+    percent_off = models.DecimalField(max_digits=6, decimal_places=3)
+    sector = models.CharField(max_length=20, blank=True)
+    excluded_funding = models.JSONField(default=list, blank=True)
+    late_fee_rate = models.DecimalField(
+        max_digits=7, decimal_places=5, null=True, blank=True
+    )
+    deadline_day = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta(Versioned.Meta):
+        verbose_name = _("relief period")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LateFeeRule(Versioned):
+    """Payment deadline and late fee per segment (PU: 15th of the next month, 2%/month; BPU: 15th, no fee)."""
+
+    segment = models.CharField(max_length=3, choices=Segment.choices)
+    deadline_day = models.PositiveSmallIntegerField(default=15)
+    deadline_month_offset = models.PositiveSmallIntegerField(default=1)
+    rate_per_month = models.DecimalField(max_digits=7, decimal_places=5, default=0)
+
+    class Meta(Versioned.Meta):
+        verbose_name = _("late-fee rule")
+
+    def __str__(self) -> str:
+        return f"{self.segment.upper()} {self.rate_per_month} {self.valid_from}"
+
+
+class IuranSetting(Versioned):
+    """Settings the sources leave open (REGULATIONS.md §1.4 and §3): rounding, lapse, grace, retroactive cover."""
+
+    rounding = models.CharField(
+        max_length=8, choices=Rounding.choices, default=Rounding.HALF_UP
+    )
+    bpu_lapse_months = models.PositiveSmallIntegerField(default=3)
+    grace_covered = models.BooleanField(default=False)
+    retroactive_cover = models.BooleanField(default=False)
+
+    class Meta(Versioned.Meta):
+        verbose_name = _("contribution setting")
+
+    def __str__(self) -> str:
+        return f"{self.valid_from}"
+
+
+class PayerQuerySet(RegionScopedQuerySet):
+    region_field = "region__code"
+
+
+class Payer(models.Model):
+    """Who pays bills: a village government, a regency/province (APBD), APBN, a CSR partner, Baznas, the person."""
+
+    code = models.CharField(max_length=40, unique=True)
+    kind = models.CharField(max_length=10, choices=PayerKind.choices)
+    name = models.CharField(max_length=200)
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+"
+    )
+    peserta = models.ForeignKey(
+        "participants.Peserta",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PayerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("payer")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TagihanQuerySet(RegionScopedQuerySet):
+    region_field = "payer__region__code"
+
+
+class Tagihan(models.Model):
+    """A bill: one per payer, month and segment (plus supplementary bills for memberships added later)."""
+
+    number = models.CharField(max_length=40, unique=True)
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="tagihan")
+    period = models.DateField(db_index=True)
+    segment = models.CharField(max_length=3, choices=Segment.choices)
+    due_date = models.DateField()
+    supplementary = models.BooleanField(default=False)
+    iuran_total = models.BigIntegerField(default=0)
+    denda_total = models.BigIntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+    paid = models.BigIntegerField(default=0)
+    paid_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = TagihanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tagihan")
+        verbose_name_plural = _("tagihan")
+        ordering = ["period", "id"]
+        indexes = [models.Index(fields=["payer", "period"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def outstanding(self) -> int:
+        return self.total - self.paid
+
+    @property
+    def state(self) -> str:
+        if self.paid >= self.total:
+            return "paid"
+        return "partial" if self.paid else "unpaid"
+
+
+class TagihanLineQuerySet(RegionScopedQuerySet):
+    region_field = "tagihan__payer__region__code"
+
+
+class TagihanLine(models.Model):
+    """One membership in one month's bill, with the amounts and the rule rows used (so past bills keep rates)."""
+
+    tagihan = models.ForeignKey(Tagihan, on_delete=models.CASCADE, related_name="lines")
+    # Indexed by the (kepesertaan, period) unique constraint; no second index (billing writes millions).
+    kepesertaan = models.ForeignKey(
+        "participants.Kepesertaan",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    period = models.DateField()
+    segment = models.CharField(max_length=3, choices=Segment.choices)
+    base = models.BigIntegerField(default=0)
+    jkk = models.BigIntegerField(default=0)
+    jkm = models.BigIntegerField(default=0)
+    jht = models.BigIntegerField(default=0)
+    jp = models.BigIntegerField(default=0)
+    total = models.BigIntegerField()
+    paid = models.BigIntegerField(default=0)
+    paid_on = models.DateField(null=True, blank=True)
+    rules = models.JSONField(default=dict, blank=True)
+
+    objects = TagihanLineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bill line")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kepesertaan", "period"], name="one_line_per_month"
+            )
+        ]
+        indexes = [models.Index(fields=["period", "paid_on"])]
+
+
+class PembayaranQuerySet(RegionScopedQuerySet):
+    region_field = "payer__region__code"
+
+
+class Pembayaran(models.Model):
+    """A payment from a payer; allocated to the oldest open bill first, the rest stays as credit."""
+
+    payer = models.ForeignKey(
+        Payer, on_delete=models.PROTECT, related_name="pembayaran"
+    )
+    tagihan = models.ForeignKey(
+        Tagihan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    amount = models.BigIntegerField()
+    unallocated = models.BigIntegerField(default=0)
+    paid_at = models.DateField()
+    reference = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = PembayaranQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pembayaran")
+        verbose_name_plural = _("pembayaran")
+        ordering = ["paid_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.payer} {self.amount:,} {self.paid_at}"
+
+
+class Alokasi(models.Model):
+    """Part of a payment applied to a bill."""
+
+    pembayaran = models.ForeignKey(
+        Pembayaran, on_delete=models.CASCADE, related_name="alokasi"
+    )
+    tagihan = models.ForeignKey(
+        Tagihan, on_delete=models.PROTECT, related_name="alokasi"
+    )
+    amount = models.BigIntegerField()
+    paid_at = models.DateField()
+
+    class Meta:
+        verbose_name = _("allocation")
+
+
+class Denda(models.Model):
+    """A PU late fee on a bill paid after its due date; charged on the payer's next bill (``charged_on``)."""
+
+    payer = models.ForeignKey(Payer, on_delete=models.PROTECT, related_name="denda")
+    source = models.ForeignKey(
+        Tagihan, on_delete=models.PROTECT, related_name="denda_source"
+    )
+    alokasi = models.OneToOneField(
+        Alokasi, on_delete=models.CASCADE, related_name="denda"
+    )
+    charged_on = models.ForeignKey(
+        Tagihan,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="denda_lines",
+    )
+    months = models.PositiveSmallIntegerField()
+    rate = models.DecimalField(max_digits=7, decimal_places=5)
+    base = models.BigIntegerField()
+    amount = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("late fee")

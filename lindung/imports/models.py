@@ -19,25 +19,61 @@ class ImportBatch(models.Model):
     filename = models.CharField(max_length=255)
     file = models.FileField(upload_to="imports/", blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
-    region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    region = models.ForeignKey(
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     dry_run = models.BooleanField(default=False)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.PENDING
+    )
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
     inserted = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    warnings = models.PositiveIntegerField(default=0)
+    # The first MAX_STORED_ERRORS errors; the error file holds all of them.
     errors = models.JSONField(default=list, blank=True)
+    errors_truncated = models.BooleanField(default=False)
+    columns = models.JSONField(
+        default=dict, blank=True
+    )  # field → header text as found in the file
     error_file = models.FileField(upload_to="imports/errors/", blank=True)
     message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return "{} ({}, {})".format(self.filename, self.kind, self.get_state_display())
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return (
+            100
+            if self.state == self.State.DONE
+            else int(100 * self.processed / self.total)
+            if self.total
+            else 0
+        )
 
     def summary(self) -> dict:
         return {

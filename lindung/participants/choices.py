@@ -32,6 +32,10 @@ class Jabatan(models.TextChoices):
     ANGGOTA_BPD = "anggota_bpd", "Anggota BPD"
 
 
+# One holder per desa at a time (MODEL.md; Permendagri 84/2015); kaur, kasi and kepala dusun vary in number.
+SINGLE_HOLDER_JABATAN = frozenset({Jabatan.KEPALA_DESA, Jabatan.SEKRETARIS_DESA})
+
+
 class Pekerjaan(models.TextChoices):
     PETANI = "petani", "Petani"
     PEKEBUN = "pekebun", "Pekebun"

@@ -9,7 +9,16 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.models import RegionScopedQuerySet
 
-from .choices import AlasanBerhenti, Jabatan, Kind, Pekerjaan, RiskGroup, Sex, Status, SumberDana
+from .choices import (
+    AlasanBerhenti,
+    Jabatan,
+    Kind,
+    Pekerjaan,
+    RiskGroup,
+    Sex,
+    Status,
+    SumberDana,
+)
 
 
 class Peserta(models.Model):
@@ -42,25 +51,42 @@ class KepesertaanQuerySet(RegionScopedQuerySet):
 class Kepesertaan(models.Model):
     """A membership: kind, place, position/occupation, wage base, funding source, programmes, KPJ, status."""
 
-    peserta = models.ForeignKey(Peserta, on_delete=models.PROTECT, related_name="kepesertaan")
+    peserta = models.ForeignKey(
+        Peserta, on_delete=models.PROTECT, related_name="kepesertaan"
+    )
     kind = models.CharField(max_length=10, choices=Kind.choices, db_index=True)
-    desa = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    desa = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+"
+    )
     jabatan = models.CharField(max_length=30, choices=Jabatan.choices, blank=True)
     pekerjaan = models.CharField(max_length=30, choices=Pekerjaan.choices, blank=True)
     start_of_term = models.DateField(null=True, blank=True)
     # Siltap for perangkat desa, declared monthly income for pekerja rentan; integer Rupiah. Null = not yet known.
     wage = models.BigIntegerField(null=True, blank=True)
-    sumber_dana = models.CharField(max_length=20, choices=SumberDana.choices, db_index=True)
+    sumber_dana = models.CharField(
+        max_length=20, choices=SumberDana.choices, db_index=True
+    )
     jht = models.BooleanField(default=False)
     jp = models.BooleanField(default=False)
-    risk_group = models.CharField(max_length=15, choices=RiskGroup.choices, default=RiskGroup.SANGAT_RENDAH)
+    risk_group = models.CharField(
+        max_length=15, choices=RiskGroup.choices, default=RiskGroup.SANGAT_RENDAH
+    )
     kpj = models.CharField(max_length=15, blank=True, db_index=True)
     registered_on = models.DateField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.TERDAFTAR, db_index=True)
-    stop_reason = models.CharField(max_length=15, choices=AlasanBerhenti.choices, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.TERDAFTAR, db_index=True
+    )
+    stop_reason = models.CharField(
+        max_length=15, choices=AlasanBerhenti.choices, blank=True
+    )
     ended_on = models.DateField(null=True, blank=True)
-    import_batch = models.ForeignKey("imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    import_batch = models.ForeignKey(
+        "imports.ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
@@ -72,7 +98,11 @@ class Kepesertaan(models.Model):
         verbose_name_plural = _("kepesertaan")
         constraints = [
             # One person, one active membership (a second one is a conflict, never a silent duplicate).
-            models.UniqueConstraint(fields=["peserta"], condition=~Q(status="berhenti"), name="one_active_membership"),
+            models.UniqueConstraint(
+                fields=["peserta"],
+                condition=~Q(status="berhenti"),
+                name="one_active_membership",
+            ),
         ]
         indexes = [
             models.Index(fields=["desa", "kind", "status"]),
@@ -84,18 +114,29 @@ class Kepesertaan(models.Model):
 
     @property
     def role_label(self) -> str:
-        return self.get_jabatan_display() if self.kind == Kind.PERANGKAT else self.get_pekerjaan_display()
+        return (
+            self.get_jabatan_display()
+            if self.kind == Kind.PERANGKAT
+            else self.get_pekerjaan_display()
+        )
 
 
 class StatusHistory(models.Model):
     """Every status change of a membership."""
 
-    kepesertaan = models.ForeignKey(Kepesertaan, on_delete=models.CASCADE, related_name="history")
+    kepesertaan = models.ForeignKey(
+        Kepesertaan, on_delete=models.CASCADE, related_name="history"
+    )
     status = models.CharField(max_length=10, choices=Status.choices)
     reason = models.CharField(max_length=200, blank=True)
     changed_at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["changed_at", "id"]

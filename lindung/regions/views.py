@@ -12,9 +12,13 @@ def browse(request, code: str | None = None):
     """Province → kabupaten → kecamatan → desa, with desa and kelurahan counts at each level."""
     region = get_object_or_404(Region, code=code) if code else None
     children = services.children_with_counts(region)
-    return render(request, "regions/browse.html", {
-        "region": region,
-        "ancestors": region.ancestors() if region else [],
-        "children": children,
-        "totals": services.village_counts(region),
-    })
+    return render(
+        request,
+        "regions/browse.html",
+        {
+            "region": region,
+            "ancestors": region.ancestors() if region else [],
+            "children": children,
+            "totals": services.village_counts(region),
+        },
+    )

@@ -19,23 +19,35 @@ def bar_chart_svg(rows: list[dict]) -> str:
     top = max(max(r["perangkat_terlindungi"], r["perangkat_target"]) for r in rows) or 1
     bar_h, gap, label_w, width = 16, 4, 190, 420
     height = len(rows) * (bar_h + gap) + 24
-    parts = [f'<svg class="chart" viewBox="0 0 {label_w + width + 110} {height}" role="img" '
-             f'aria-label="Perangkat desa terlindungi per kabupaten/kota" width="100%">']
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {label_w + width + 110} {height}" role="img" '
+        f'aria-label="Perangkat desa terlindungi per kabupaten/kota" width="100%">'
+    ]
     for i, r in enumerate(rows):
         y = i * (bar_h + gap)
         target_w = width * r["perangkat_target"] / top
         prot_w = width * r["perangkat_terlindungi"] / top
         fill = COLOURS[colour(r)]
-        parts.append(f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end" font-size="11">'
-                     f'{escape(r["name"].replace("Kabupaten ", ""))}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y}" width="{target_w:.1f}" height="{bar_h}" fill="#e3e8ee"/>')
-        parts.append(f'<rect x="{label_w}" y="{y}" width="{max(prot_w, 3):.1f}" height="{bar_h}" fill="{fill}">'
-                     f'<title>{escape(r["name"])}: {r["perangkat_terlindungi"]} / {r["perangkat_target"]}</title></rect>')
-        parts.append(f'<text x="{label_w + max(target_w, prot_w) + 6:.1f}" y="{y + 12}" font-size="11">'
-                     f'{r["perangkat_terlindungi"]:,}</text>'.replace(",", "."))
-    parts.append(f'<text x="{label_w}" y="{height - 6}" font-size="10" fill="#5b6776">'
-                 "Warna: merah = belum ada yang terlindungi, kuning = &lt; 75% target, hijau = ≥ 75%; "
-                 "abu-abu = target</text></svg>")
+        parts.append(
+            f'<text x="{label_w - 6}" y="{y + 12}" text-anchor="end" font-size="11">'
+            f"{escape(r['name'].replace('Kabupaten ', ''))}</text>"
+        )
+        parts.append(
+            f'<rect x="{label_w}" y="{y}" width="{target_w:.1f}" height="{bar_h}" fill="#e3e8ee"/>'
+        )
+        parts.append(
+            f'<rect x="{label_w}" y="{y}" width="{max(prot_w, 3):.1f}" height="{bar_h}" fill="{fill}">'
+            f"<title>{escape(r['name'])}: {r['perangkat_terlindungi']} / {r['perangkat_target']}</title></rect>"
+        )
+        parts.append(
+            f'<text x="{label_w + max(target_w, prot_w) + 6:.1f}" y="{y + 12}" font-size="11">'
+            f"{r['perangkat_terlindungi']:,}</text>".replace(",", ".")
+        )
+    parts.append(
+        f'<text x="{label_w}" y="{height - 6}" font-size="10" fill="#5b6776">'
+        "Warna: merah = belum ada yang terlindungi, kuning = &lt; 75% target, hijau = ≥ 75%; "
+        "abu-abu = target</text></svg>"
+    )
     return mark_safe("".join(parts))
 
 
@@ -48,7 +60,9 @@ def tile_map_svg(rows: list[dict]) -> str:
     cols = max(c for c, _r in pos.values()) + 1
     nrows = max(r for _c, r in pos.values()) + 1
     w, h = cols * (size + gap), nrows * (size + gap)
-    parts = [f'<svg class="map" viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="Peta kabupaten/kota">']
+    parts = [
+        f'<svg class="map" viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="Peta kabupaten/kota">'
+    ]
     for r in rows:
         c, rr = pos[r["code"]]
         x, y = c * (size + gap), rr * (size + gap)
@@ -56,13 +70,19 @@ def tile_map_svg(rows: list[dict]) -> str:
         words = name.split()
         href = reverse("reports:rakor") + f"?region={r['code']}"
         pct = "–" if r["perangkat_persen"] is None else f"{r['perangkat_persen']:.0f}%"
-        parts.append(f'<a href="{href}"><rect x="{x}" y="{y}" width="{size}" height="{size}" rx="6" '
-                     f'fill="{COLOURS[colour(r)]}"><title>{escape(r["name"])}: {pct}</title></rect>')
+        parts.append(
+            f'<a href="{href}"><rect x="{x}" y="{y}" width="{size}" height="{size}" rx="6" '
+            f'fill="{COLOURS[colour(r)]}"><title>{escape(r["name"])}: {pct}</title></rect>'
+        )
         for j, word in enumerate(words[:3]):
-            parts.append(f'<text x="{x + size / 2}" y="{y + 18 + j * 12}" text-anchor="middle" font-size="10" '
-                         f'fill="#fff">{escape(word)}</text>')
-        parts.append(f'<text x="{x + size / 2}" y="{y + size - 8}" text-anchor="middle" font-size="12" '
-                     f'font-weight="700" fill="#fff">{pct}</text></a>')
+            parts.append(
+                f'<text x="{x + size / 2}" y="{y + 18 + j * 12}" text-anchor="middle" font-size="10" '
+                f'fill="#fff">{escape(word)}</text>'
+            )
+        parts.append(
+            f'<text x="{x + size / 2}" y="{y + size - 8}" text-anchor="middle" font-size="12" '
+            f'font-weight="700" fill="#fff">{pct}</text></a>'
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))
 
@@ -73,14 +93,22 @@ def trend_svg(points: list[tuple[str, int]]) -> str:
         return ""
     top = max(v for _l, v in points) or 1
     col_w, h = 60, 140
-    parts = [f'<svg class="chart" viewBox="0 0 {len(points) * col_w + 20} {h + 40}" width="100%" role="img" '
-             'aria-label="Tren peserta terlindungi">']
+    parts = [
+        f'<svg class="chart trend" viewBox="0 0 {len(points) * col_w + 20} {h + 40}" width="100%" role="img" '
+        'aria-label="Tren peserta terlindungi">'
+    ]
     for i, (label, value) in enumerate(points):
         bh = (h - 10) * value / top
         x = 10 + i * col_w
-        parts.append(f'<rect x="{x + 8}" y="{h - bh}" width="{col_w - 16}" height="{bh:.1f}" fill="#0b6e4f"/>')
-        parts.append(f'<text x="{x + col_w / 2}" y="{h - bh - 4:.1f}" text-anchor="middle" font-size="10">'
-                     f'{value:,}</text>'.replace(",", "."))
-        parts.append(f'<text x="{x + col_w / 2}" y="{h + 14}" text-anchor="middle" font-size="10">{escape(label)}</text>')
+        parts.append(
+            f'<rect x="{x + 8}" y="{h - bh}" width="{col_w - 16}" height="{bh:.1f}" fill="#0b6e4f"/>'
+        )
+        parts.append(
+            f'<text x="{x + col_w / 2}" y="{h - bh - 4:.1f}" text-anchor="middle" font-size="10">'
+            f"{value:,}</text>".replace(",", ".")
+        )
+        parts.append(
+            f'<text x="{x + col_w / 2}" y="{h + 14}" text-anchor="middle" font-size="10">{escape(label)}</text>'
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))

@@ -18,13 +18,17 @@ def dashboard_context(user, today: dt.date | None = None) -> dict:
     today = today or dt.date.today()
     role = primary_role(user)
     codes = user_region_codes(user)
-    if role in (Role.PROVINSI, Role.VIEWER) or (role == Role.BPJS and not is_national(user)):
+    if role in (Role.PROVINSI, Role.VIEWER) or (
+        role == Role.BPJS and not is_national(user)
+    ):
         ctx = province_dashboard(user, codes[0][:2] if codes else "", today)
         if role == Role.BPJS:
             ctx.update(bpjs_queue(user, today))
         return ctx
     if role == Role.BPJS:
-        ctx = province_dashboard(user, "53" if Region.objects.filter(code="53").exists() else "", today)
+        ctx = province_dashboard(
+            user, "53" if Region.objects.filter(code="53").exists() else "", today
+        )
         ctx.update(bpjs_queue(user, today))
         return ctx
     if role == Role.KABUPATEN:
@@ -39,7 +43,9 @@ def _month(day: dt.date, back: int) -> dt.date:
     return dt.date(y, m + 1, 1)
 
 
-def trend(user, region_code: str, today: dt.date, months: int = 6) -> list[tuple[str, int]]:
+def trend(
+    user, region_code: str, today: dt.date, months: int = 6
+) -> list[tuple[str, int]]:
     """Protected participants at the end of each of the last ``months`` months (current month: today)."""
     from lindung.common.format import BULAN
 
@@ -71,20 +77,28 @@ def bpjs_queue(user, today: dt.date) -> dict:
     ctx = {
         "is_bpjs": True,
         "without_kpj": members.filter(kpj="").count(),
-        "without_kpj_rows": members.filter(kpj="").select_related("peserta", "desa").order_by("registered_on", "id")[:10],
+        "without_kpj_rows": members.filter(kpj="")
+        .select_related("peserta", "desa")
+        .order_by("registered_on", "id")[:10],
     }
     try:
         from lindung.contributions.models import Tagihan
 
         bills = Tagihan.objects.visible_to(user)
-        agg = bills.filter(paid__lt=models_total()).aggregate(n=Count("id"), owed=Sum("total") - Sum("paid"))
+        agg = bills.filter(paid__lt=models_total()).aggregate(
+            n=Count("id"), owed=Sum("total") - Sum("paid")
+        )
         ctx["unpaid_bills"], ctx["unpaid_amount"] = agg["n"], agg["owed"] or 0
     except ImportError:
         pass
     try:
         from lindung.claims.models import Klaim
 
-        ctx["claims_waiting"] = Klaim.objects.visible_to(user).filter(status__in=["diajukan", "diverifikasi"]).count()
+        ctx["claims_waiting"] = (
+            Klaim.objects.visible_to(user)
+            .filter(status__in=["diajukan", "diverifikasi"])
+            .count()
+        )
     except (ImportError, AttributeError):
         pass
     return ctx
@@ -101,7 +115,8 @@ def village_rows(user, kab_code: str, today: dt.date) -> list[dict]:
     members = services._memberships(user, kab_code, today)
     covered = services._covered_ids(today)
     stats = {
-        r["desa_id"]: r for r in members.values("desa_id").annotate(
+        r["desa_id"]: r
+        for r in members.values("desa_id").annotate(
             perangkat=Count("id", filter=Q(kind=Kind.PERANGKAT)),
             perangkat_ok=Count("id", filter=Q(kind=Kind.PERANGKAT, id__in=covered)),
             rentan_ok=Count("id", filter=Q(kind=Kind.RENTAN, id__in=covered)),
@@ -111,21 +126,49 @@ def village_rows(user, kab_code: str, today: dt.date) -> list[dict]:
     try:
         from lindung.contributions.models import Tagihan
 
-        for b in Tagihan.objects.visible_to(user).filter(
-                payer__region__code__startswith=kab_code + ".", period=today.replace(day=1)).values(
-                "payer__region_id").annotate(total=Sum("total"), paid=Sum("paid")):
+        for b in (
+            Tagihan.objects.visible_to(user)
+            .filter(
+                payer__region__code__startswith=kab_code + ".",
+                period=today.replace(day=1),
+            )
+            .values("payer__region_id")
+            .annotate(total=Sum("total"), paid=Sum("paid"))
+        ):
             bills[b["payer__region_id"]] = b
     except ImportError:
         pass
     rows = []
-    for code, name, typ in Region.objects.filter(code__startswith=kab_code + ".", level=4).values_list(
-            "code", "name", "type"):
+    for code, name, typ in Region.objects.filter(
+        code__startswith=kab_code + ".", level=4
+    ).values_list("code", "name", "type"):
         s = stats.get(code, {})
         b = bills.get(code)
-        state = None if not b else ("paid" if b["paid"] >= b["total"] else "partial" if b["paid"] else "unpaid")
-        rows.append({"code": code, "name": name, "type": typ, "perangkat": s.get("perangkat", 0),
-                     "perangkat_ok": s.get("perangkat_ok", 0), "rentan_ok": s.get("rentan_ok", 0), "bill": state})
-    rows.sort(key=lambda r: (r["type"] == "kelurahan", r["perangkat_ok"] > 0, r["code"]))
+        state = (
+            None
+            if not b
+            else (
+                "paid"
+                if b["paid"] >= b["total"]
+                else "partial"
+                if b["paid"]
+                else "unpaid"
+            )
+        )
+        rows.append(
+            {
+                "code": code,
+                "name": name,
+                "type": typ,
+                "perangkat": s.get("perangkat", 0),
+                "perangkat_ok": s.get("perangkat_ok", 0),
+                "rentan_ok": s.get("rentan_ok", 0),
+                "bill": state,
+            }
+        )
+    rows.sort(
+        key=lambda r: (r["type"] == "kelurahan", r["perangkat_ok"] > 0, r["code"])
+    )
     return rows
 
 
@@ -148,23 +191,46 @@ def regency_dashboard(user, kab_code: str, today: dt.date) -> dict:
 def village_dashboard(user, desa_code: str, today: dt.date) -> dict:
     from lindung.common.format import mask_nik
 
-    members = Kepesertaan.objects.visible_to(user).filter(desa_id=desa_code).active().select_related("peserta")
-    covered = set(members.filter(id__in=services._covered_ids(today)).values_list("id", flat=True))
-    people = [{"m": m, "nik": mask_nik(m.peserta.nik), "covered": m.id in covered}
-              for m in members.order_by("kind", "jabatan", "peserta__name")]
-    ctx = {"dashboard_template": "reports/dash_village.html", "desa": Region.objects.get(code=desa_code),
-           "people": people, "as_of": today, "next_year": today.year + 1}
+    members = (
+        Kepesertaan.objects.visible_to(user)
+        .filter(desa_id=desa_code)
+        .active()
+        .select_related("peserta")
+    )
+    covered = set(
+        members.filter(id__in=services._covered_ids(today)).values_list("id", flat=True)
+    )
+    people = [
+        {"m": m, "nik": mask_nik(m.peserta.nik), "covered": m.id in covered}
+        for m in members.order_by("kind", "jabatan", "peserta__name")
+    ]
+    ctx = {
+        "dashboard_template": "reports/dash_village.html",
+        "desa": Region.objects.get(code=desa_code),
+        "people": people,
+        "as_of": today,
+        "next_year": today.year + 1,
+    }
     try:
         from lindung.contributions.models import Tagihan
 
-        ctx["bills"] = Tagihan.objects.visible_to(user).filter(payer__region_id=desa_code,
-                                                              period=today.replace(day=1))
+        ctx["bills"] = Tagihan.objects.visible_to(user).filter(
+            payer__region_id=desa_code, period=today.replace(day=1)
+        )
     except ImportError:
         pass
     try:
         from lindung.contributions.services import budget_projection
+        from lindung.participants.choices import SumberDana
 
-        ctx["budget"] = budget_projection(user=user, year=today.year + 1, region_code=desa_code)
+        labels = dict(SumberDana.choices)
+        ctx["budget"] = [
+            {**b, "funding_label": labels.get(b.get("funding"), b.get("funding"))}
+            for b in budget_projection(
+                user=user, year=today.year + 1, region_code=desa_code
+            )
+            if b.get("level") == "desa"
+        ]
     except (ImportError, TypeError):
         pass
     return ctx

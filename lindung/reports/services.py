@@ -45,7 +45,9 @@ def _billed_ids(as_of: dt.date):
     """Memberships that have had a bill line for any month up to ``as_of``."""
     from lindung.contributions.models import TagihanLine
 
-    return TagihanLine.objects.filter(period__lte=as_of.replace(day=1)).values("kepesertaan_id")
+    return TagihanLine.objects.filter(period__lte=as_of.replace(day=1)).values(
+        "kepesertaan_id"
+    )
 
 
 def _region_kabupaten(region: Region | None) -> list[Region]:

@@ -8,10 +8,27 @@ from __future__ import annotations
 
 TILES: dict[str, tuple[int, int]] = {
     # Nusa Tenggara Timur: Flores and Alor (north), Timor (east), Sumba, Sabu and Rote (south-west)
-    "53.15": (0, 0), "53.10": (1, 0), "53.19": (2, 0), "53.09": (3, 0), "53.16": (4, 0), "53.08": (5, 0),
-    "53.07": (6, 0), "53.06": (7, 0), "53.13": (8, 0), "53.05": (9, 0),
-    "53.71": (5, 1), "53.01": (6, 1), "53.02": (7, 1), "53.03": (8, 1), "53.04": (9, 1),
-    "53.18": (0, 2), "53.12": (1, 2), "53.17": (2, 2), "53.11": (3, 2), "53.20": (4, 2), "53.14": (5, 2),
+    "53.15": (0, 0),
+    "53.10": (1, 0),
+    "53.19": (2, 0),
+    "53.09": (3, 0),
+    "53.16": (4, 0),
+    "53.08": (5, 0),
+    "53.07": (6, 0),
+    "53.06": (7, 0),
+    "53.13": (8, 0),
+    "53.05": (9, 0),
+    "53.71": (5, 1),
+    "53.01": (6, 1),
+    "53.02": (7, 1),
+    "53.03": (8, 1),
+    "53.04": (9, 1),
+    "53.18": (0, 2),
+    "53.12": (1, 2),
+    "53.17": (2, 2),
+    "53.11": (3, 2),
+    "53.20": (4, 2),
+    "53.14": (5, 2),
     "53.21": (9, 2),
 }
 
@@ -24,7 +41,12 @@ def layout(codes: list[str], columns: int = 8) -> dict[str, tuple[int, int]]:
 
 def colour(row: dict) -> str:
     """Red: nobody protected; amber: under 75% of the target; green otherwise."""
-    protected = row["perangkat_terlindungi"] + row["rentan_dana_desa"] + row["rentan_apbd"] + row["rentan_lainnya"]
+    protected = (
+        row["perangkat_terlindungi"]
+        + row["rentan_dana_desa"]
+        + row["rentan_apbd"]
+        + row["rentan_lainnya"]
+    )
     if protected == 0:
         return "red"
     pct = row.get("perangkat_persen")

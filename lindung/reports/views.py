@@ -24,7 +24,12 @@ def default_region(user) -> str:
     """The widest region the user holds (national BPJS → '' = Indonesia)."""
     if user.is_superuser:
         return "53" if _has_ntt() else ""
-    codes = [r for r in UserRegion.objects.filter(user=user).values_list("region_id", flat=True)]
+    codes = [
+        r
+        for r in UserRegion.objects.filter(user=user).values_list(
+            "region_id", flat=True
+        )
+    ]
     if None in codes:
         return "53" if _has_ntt() else ""
     codes = [c for c in codes if c]
@@ -40,10 +45,16 @@ def _has_ntt() -> bool:
 def _params(request) -> tuple[str, dt.date]:
     region = request.GET.get("region", default_region(request.user)).strip()
     try:
-        as_of = dt.date.fromisoformat(request.GET["as_of"]) if request.GET.get("as_of") else dt.date.today()
+        as_of = (
+            dt.date.fromisoformat(request.GET["as_of"])
+            if request.GET.get("as_of")
+            else dt.date.today()
+        )
     except ValueError:
         raise Http404("tanggal tidak valid") from None
-    if not user_can(request.user, "view", region or None) or (not region and not is_national(request.user)):
+    if not user_can(request.user, "view", region or None) or (
+        not region and not is_national(request.user)
+    ):
         raise PermissionDenied("Wilayah di luar kewenangan Anda.")
     return region, as_of
 
@@ -52,13 +63,17 @@ def _params(request) -> tuple[str, dt.date]:
 def rakor_page(request):
     region, as_of = _params(request)
     report = services.rakor(user=request.user, region_code=region or None, as_of=as_of)
-    return render(request, "reports/rakor.html", {
-        "report": report,
-        "region": region,
-        "as_of": as_of,
-        "chart": charts.bar_chart_svg(report["rows"]),
-        "map": charts.tile_map_svg(report["rows"]),
-    })
+    return render(
+        request,
+        "reports/rakor.html",
+        {
+            "report": report,
+            "region": region,
+            "as_of": as_of,
+            "chart": charts.bar_chart_svg(report["rows"]),
+            "map": charts.tile_map_svg(report["rows"]),
+        },
+    )
 
 
 @login_required
@@ -67,10 +82,22 @@ def rakor_download(request, fmt: str):
         raise Http404
     region, as_of = _params(request)
     report = services.rakor(user=request.user, region_code=region or None, as_of=as_of)
-    payload = {"json": exports.to_json, "csv": exports.to_csv, "xlsx": exports.to_xlsx, "pdf": exports.to_pdf}[fmt](
-        report)
-    audit.record(actor=request.user, action="export", model="reports.rakor", object_id=region or "ID",
-                 region_code=region, note=f"rakor {fmt} per {as_of.isoformat()}")
+    payload = {
+        "json": exports.to_json,
+        "csv": exports.to_csv,
+        "xlsx": exports.to_xlsx,
+        "pdf": exports.to_pdf,
+    }[fmt](report)
+    audit.record(
+        actor=request.user,
+        action="export",
+        model="reports.rakor",
+        object_id=region or "ID",
+        region_code=region,
+        note=f"rakor {fmt} per {as_of.isoformat()}",
+    )
     response = HttpResponse(payload, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="rakor-{region or "ID"}-{as_of.isoformat()}.{fmt}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="rakor-{region or "ID"}-{as_of.isoformat()}.{fmt}"'
+    )
     return response

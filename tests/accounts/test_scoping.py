@@ -12,9 +12,17 @@ from tests.conftest import DESA_X, DESA_Y, make_user
 
 
 def _member(nik: str, desa: str) -> Kepesertaan:
-    p = Peserta.objects.create(nik=nik, name="Uji", birth_date=dt.date(1980, 1, 1), sex="L")
-    return Kepesertaan.objects.create(peserta=p, kind="rentan", desa_id=desa, pekerjaan="petani",
-                                      sumber_dana="dana_desa", registered_on=dt.date(2026, 1, 1))
+    p = Peserta.objects.create(
+        nik=nik, name="Uji", birth_date=dt.date(1980, 1, 1), sex="L"
+    )
+    return Kepesertaan.objects.create(
+        peserta=p,
+        kind="rentan",
+        desa_id=desa,
+        pekerjaan="petani",
+        sumber_dana="dana_desa",
+        registered_on=dt.date(2026, 1, 1),
+    )
 
 
 @pytest.fixture
@@ -61,7 +69,10 @@ def test_anonymous_user_sees_nothing(two_villages):
     assert Kepesertaan.objects.visible_to(AnonymousUser()).count() == 0
 
 
-@pytest.mark.parametrize(("role", "regions"), [("desa", ["53.01"]), ("kabupaten", [DESA_X]), ("provinsi", [])])
+@pytest.mark.parametrize(
+    ("role", "regions"),
+    [("desa", ["53.01"]), ("kabupaten", [DESA_X]), ("provinsi", [])],
+)
 def test_roles_must_sit_at_their_level(db, role, regions):
     with pytest.raises(ValidationError):
         create_user(username="x", password="p" * 12, role=role, regions=regions)

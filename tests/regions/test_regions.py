@@ -3,7 +3,12 @@ from __future__ import annotations
 import pytest
 
 from lindung.regions.models import Region
-from lindung.regions.services import children_with_counts, count_by_level, load_regions, village_counts
+from lindung.regions.services import (
+    children_with_counts,
+    count_by_level,
+    load_regions,
+    village_counts,
+)
 
 
 @pytest.mark.slow
@@ -36,7 +41,9 @@ def test_ntt_has_22_kabupaten_kota_and_kota_kupang_only_kelurahan():
 @pytest.mark.django_db
 def test_region_types_follow_the_fourth_segment():
     village = Region.objects.get(code="53.18.01.2001")
-    assert village.type == "desa" and village.is_desa and village.parent_id == "53.18.01"
+    assert (
+        village.type == "desa" and village.is_desa and village.parent_id == "53.18.01"
+    )
     kel = Region.objects.filter(code__startswith="53.71.", level=4).first()
     assert kel.type == "kelurahan" and not kel.is_desa
 

@@ -29,7 +29,9 @@ def test_demo_reproduces_ntt_figures_and_is_deterministic(tmp_path):
     assert total["perangkat_terlindungi"] == 19_629
     assert total["rentan_dana_desa"] == 7_031
     assert total["rentan_apbd"] == 5_353
-    assert rows["53.71"]["desa"] == 0 and rows["53.71"]["perangkat_terdaftar"] == 0  # Kota Kupang: kelurahan only
+    assert (
+        rows["53.71"]["desa"] == 0 and rows["53.71"]["perangkat_terdaftar"] == 0
+    )  # Kota Kupang: kelurahan only
     protected_kabs = [c for c, r in rows.items() if r["perangkat_terlindungi"] > 0]
     assert len(protected_kabs) == 19 and "53.71" not in protected_kabs
 
@@ -39,18 +41,29 @@ def test_demo_reproduces_ntt_figures_and_is_deterministic(tmp_path):
     assert "September 2026" in sabu["rencana"]
     # Sumba Barat Daya: PKS signed, officials registered and billed, nothing paid.
     sbd = rows["53.18"]
-    assert sbd["perangkat_terlindungi"] == 0 and sbd["perangkat_terdaftar"] > 0 and sbd["tahap"] == "ditagih"
+    assert (
+        sbd["perangkat_terlindungi"] == 0
+        and sbd["perangkat_terdaftar"] > 0
+        and sbd["tahap"] == "ditagih"
+    )
     assert {r["code"] for r in report["tanpa_perlindungan"]} == {"53.18", "53.20"}
-    unprotected_villages = {v["code"] for v in report["desa_tanpa_perangkat_terlindungi"]}
+    unprotected_villages = {
+        v["code"] for v in report["desa_tanpa_perangkat_terlindungi"]
+    }
     plan = demo.demo_plan()
-    expected = {c for kab in ("53.18", "53.20") for c, t in plan["villages"][kab] if t != "kelurahan"}
+    expected = {
+        c
+        for kab in ("53.18", "53.20")
+        for c, t in plan["villages"][kab]
+        if t != "kelurahan"
+    }
     expected |= set(plan["unpaid_desa"]) | set(plan["no_official_desa"])
     assert unprotected_villages == expected
 
     # Every NIK agrees with the person's kecamatan, birth date and sex.
     from lokal import parse_nik
 
-    for k in Kepesertaan.objects.select_related("peserta")[:: 997]:
+    for k in Kepesertaan.objects.select_related("peserta")[::997]:
         info = parse_nik(k.peserta.nik)
         assert info.valid
         assert info.district_code == k.desa_id[:8]
@@ -59,13 +72,38 @@ def test_demo_reproduces_ntt_figures_and_is_deterministic(tmp_path):
 
     # The CLI gives the same JSON shape and figures.
     out = tmp_path / "rakor.json"
-    call_command("report", "rakor", "--region", "53", "--as-of", today.isoformat(), "--format", "json",
-                 "--out", str(out))
+    call_command(
+        "report",
+        "rakor",
+        "--region",
+        "53",
+        "--as-of",
+        today.isoformat(),
+        "--format",
+        "json",
+        "--out",
+        str(out),
+    )
     data = json.loads(out.read_text())
     assert data["total"]["perangkat_terlindungi"] == 19_629
-    keys = {"code", "name", "desa", "kelurahan", "perangkat_terdaftar", "perangkat_terlindungi", "perangkat_target",
-            "rentan_dana_desa", "rentan_apbd", "rentan_lainnya", "tahap"}
-    assert all(keys <= set(r) for r in data["rows"]) and keys - {"code", "name", "tahap"} <= set(data["total"])
+    keys = {
+        "code",
+        "name",
+        "desa",
+        "kelurahan",
+        "perangkat_terdaftar",
+        "perangkat_terlindungi",
+        "perangkat_target",
+        "rentan_dana_desa",
+        "rentan_apbd",
+        "rentan_lainnya",
+        "tahap",
+    }
+    assert all(keys <= set(r) for r in data["rows"]) and keys - {
+        "code",
+        "name",
+        "tahap",
+    } <= set(data["total"])
 
     # PDF and XLSX are produced and readable.
     assert exports.to_pdf(report)[:5] == b"%PDF-"

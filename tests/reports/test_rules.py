@@ -18,24 +18,48 @@ from lindung.reports.tiles import TILES, colour, layout
         (False, 5, 5, 5, Tahap.TERLINDUNGI),  # the data wins over a missing PKS record
     ],
 )
-def test_pipeline_stage_follows_the_data(has_pks, registered, billed, protected, expected):
-    assert pipeline_stage(has_pks=has_pks, registered=registered, billed=billed, protected=protected) == expected
+def test_pipeline_stage_follows_the_data(
+    has_pks, registered, billed, protected, expected
+):
+    assert (
+        pipeline_stage(
+            has_pks=has_pks, registered=registered, billed=billed, protected=protected
+        )
+        == expected
+    )
 
 
 @pytest.mark.parametrize(
     ("sumber", "group"),
-    [("dana_desa", "rentan_dana_desa"), ("add", "rentan_dana_desa"), ("apbdes", "rentan_dana_desa"),
-     ("apbd_kabupaten", "rentan_apbd"), ("apbd_provinsi", "rentan_apbd"), ("baznas", "rentan_lainnya"),
-     ("csr", "rentan_lainnya"), ("self", "rentan_lainnya"), ("apbn", "rentan_lainnya")],
+    [
+        ("dana_desa", "rentan_dana_desa"),
+        ("add", "rentan_dana_desa"),
+        ("apbdes", "rentan_dana_desa"),
+        ("apbd_kabupaten", "rentan_apbd"),
+        ("apbd_provinsi", "rentan_apbd"),
+        ("baznas", "rentan_lainnya"),
+        ("csr", "rentan_lainnya"),
+        ("self", "rentan_lainnya"),
+        ("apbn", "rentan_lainnya"),
+    ],
 )
 def test_funding_groups_of_the_rakor_columns(sumber, group):
     assert rules.funding_group(sumber) == group
 
 
 def test_expected_perangkat_prefers_recorded_target():
-    assert rules.expected_perangkat(recorded_target=1200, desa=100, positions_per_desa=9) == 1200
-    assert rules.expected_perangkat(recorded_target=None, desa=100, positions_per_desa=9) == 900
-    assert rules.expected_perangkat(recorded_target=None, desa=0, positions_per_desa=9) == 0
+    assert (
+        rules.expected_perangkat(recorded_target=1200, desa=100, positions_per_desa=9)
+        == 1200
+    )
+    assert (
+        rules.expected_perangkat(recorded_target=None, desa=100, positions_per_desa=9)
+        == 900
+    )
+    assert (
+        rules.expected_perangkat(recorded_target=None, desa=0, positions_per_desa=9)
+        == 0
+    )
 
 
 def test_totals_sum_every_counting_key():
@@ -54,8 +78,20 @@ def test_tile_layout_covers_all_ntt_regencies_without_overlap():
 
 
 def test_tile_colour_is_red_without_any_protection():
-    row = {"perangkat_terlindungi": 0, "rentan_dana_desa": 0, "rentan_apbd": 0, "rentan_lainnya": 0, "desa": 10,
-           "perangkat_persen": 0}
+    row = {
+        "perangkat_terlindungi": 0,
+        "rentan_dana_desa": 0,
+        "rentan_apbd": 0,
+        "rentan_lainnya": 0,
+        "desa": 10,
+        "perangkat_persen": 0,
+    }
     assert colour(row) == "red"
-    assert colour({**row, "perangkat_terlindungi": 90, "perangkat_persen": 90.0}) == "green"
-    assert colour({**row, "perangkat_terlindungi": 10, "perangkat_persen": 10.0}) == "amber"
+    assert (
+        colour({**row, "perangkat_terlindungi": 90, "perangkat_persen": 90.0})
+        == "green"
+    )
+    assert (
+        colour({**row, "perangkat_terlindungi": 10, "perangkat_persen": 10.0})
+        == "amber"
+    )

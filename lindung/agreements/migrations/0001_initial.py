@@ -6,79 +6,192 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('regions', '0001_initial'),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PlannedAction',
+            name="PlannedAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(choices=[('perangkat', 'Perangkat desa'), ('rentan', 'Pekerja rentan'), ('both', 'Perangkat desa dan pekerja rentan')], default='both', max_length=10)),
-                ('planned_on', models.DateField(verbose_name='planned date')),
-                ('description', models.CharField(max_length=255, verbose_name='action')),
-                ('done', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('kabupaten', models.ForeignKey(limit_choices_to={'level': 2}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[
+                            ("perangkat", "Perangkat desa"),
+                            ("rentan", "Pekerja rentan"),
+                            ("both", "Perangkat desa dan pekerja rentan"),
+                        ],
+                        default="both",
+                        max_length=10,
+                    ),
+                ),
+                ("planned_on", models.DateField(verbose_name="planned date")),
+                (
+                    "description",
+                    models.CharField(max_length=255, verbose_name="action"),
+                ),
+                ("done", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "kabupaten",
+                    models.ForeignKey(
+                        limit_choices_to={"level": 2},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kabupaten_id', 'planned_on'],
+                "ordering": ["kabupaten_id", "planned_on"],
             },
         ),
         migrations.CreateModel(
-            name='ReportSetting',
+            name="ReportSetting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=60)),
-                ('value', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('valid_from', models.DateField()),
-                ('confirmed', models.BooleanField(default=False)),
-                ('source', models.CharField(blank=True, max_length=255)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("key", models.CharField(max_length=60)),
+                ("value", models.DecimalField(decimal_places=2, max_digits=12)),
+                ("valid_from", models.DateField()),
+                ("confirmed", models.BooleanField(default=False)),
+                ("source", models.CharField(blank=True, max_length=255)),
             ],
             options={
-                'ordering': ['key', '-valid_from'],
-                'constraints': [models.UniqueConstraint(fields=('key', 'valid_from'), name='uniq_report_setting')],
+                "ordering": ["key", "-valid_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("key", "valid_from"), name="uniq_report_setting"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PerangkatTarget',
+            name="PerangkatTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('valid_from', models.DateField()),
-                ('target', models.PositiveIntegerField()),
-                ('source', models.CharField(blank=True, max_length=255)),
-                ('kabupaten', models.ForeignKey(limit_choices_to={'level': 2}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("valid_from", models.DateField()),
+                ("target", models.PositiveIntegerField()),
+                ("source", models.CharField(blank=True, max_length=255)),
+                (
+                    "kabupaten",
+                    models.ForeignKey(
+                        limit_choices_to={"level": 2},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kabupaten_id', '-valid_from'],
-                'constraints': [models.UniqueConstraint(fields=('kabupaten', 'valid_from'), name='uniq_target')],
+                "ordering": ["kabupaten_id", "-valid_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kabupaten", "valid_from"), name="uniq_target"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PKS',
+            name="PKS",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=100, verbose_name='number')),
-                ('signed_on', models.DateField(verbose_name='signing date')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid to')),
-                ('scope', models.CharField(choices=[('perangkat', 'Perangkat desa'), ('rentan', 'Pekerja rentan'), ('both', 'Perangkat desa dan pekerja rentan')], default='both', max_length=10, verbose_name='scope')),
-                ('document', models.FileField(blank=True, upload_to='pks/', verbose_name='document (PDF)')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('kabupaten', models.ForeignKey(limit_choices_to={'level': 2}, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("number", models.CharField(max_length=100, verbose_name="number")),
+                ("signed_on", models.DateField(verbose_name="signing date")),
+                (
+                    "valid_from",
+                    models.DateField(blank=True, null=True, verbose_name="valid from"),
+                ),
+                (
+                    "valid_to",
+                    models.DateField(blank=True, null=True, verbose_name="valid to"),
+                ),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[
+                            ("perangkat", "Perangkat desa"),
+                            ("rentan", "Pekerja rentan"),
+                            ("both", "Perangkat desa dan pekerja rentan"),
+                        ],
+                        default="both",
+                        max_length=10,
+                        verbose_name="scope",
+                    ),
+                ),
+                (
+                    "document",
+                    models.FileField(
+                        blank=True, upload_to="pks/", verbose_name="document (PDF)"
+                    ),
+                ),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "kabupaten",
+                    models.ForeignKey(
+                        limit_choices_to={"level": 2},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'PKS',
-                'verbose_name_plural': 'PKS',
-                'ordering': ['kabupaten_id', '-signed_on'],
-                'constraints': [models.UniqueConstraint(fields=('kabupaten', 'number'), name='uniq_pks_number')],
+                "verbose_name": "PKS",
+                "verbose_name_plural": "PKS",
+                "ordering": ["kabupaten_id", "-signed_on"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kabupaten", "number"), name="uniq_pks_number"
+                    )
+                ],
             },
         ),
     ]

@@ -6,88 +6,277 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('imports', '0001_initial'),
-        ('regions', '0001_initial'),
+        ("imports", "0001_initial"),
+        ("regions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Peserta',
+            name="Peserta",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nik', models.CharField(max_length=16, unique=True)),
-                ('name', models.CharField(db_index=True, max_length=150)),
-                ('birth_date', models.DateField()),
-                ('sex', models.CharField(choices=[('L', 'Laki-laki'), ('P', 'Perempuan')], max_length=1)),
-                ('phone', models.CharField(blank=True, max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("nik", models.CharField(max_length=16, unique=True)),
+                ("name", models.CharField(db_index=True, max_length=150)),
+                ("birth_date", models.DateField()),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("L", "Laki-laki"), ("P", "Perempuan")], max_length=1
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=20)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
             ],
             options={
-                'verbose_name': 'peserta',
-                'verbose_name_plural': 'peserta',
+                "verbose_name": "peserta",
+                "verbose_name_plural": "peserta",
             },
         ),
         migrations.CreateModel(
-            name='Kepesertaan',
+            name="Kepesertaan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('perangkat', 'Perangkat desa'), ('rentan', 'Pekerja rentan')], db_index=True, max_length=10)),
-                ('jabatan', models.CharField(blank=True, choices=[('kepala_desa', 'Kepala Desa'), ('sekretaris_desa', 'Sekretaris Desa'), ('kaur_keuangan', 'Kaur Keuangan'), ('kaur_umum_perencanaan', 'Kaur Umum dan Perencanaan'), ('kaur_tata_usaha', 'Kaur Tata Usaha'), ('kasi_pemerintahan', 'Kasi Pemerintahan'), ('kasi_kesejahteraan', 'Kasi Kesejahteraan'), ('kasi_pelayanan', 'Kasi Pelayanan'), ('kepala_dusun', 'Kepala Dusun/Kewilayahan'), ('staf_desa', 'Staf Desa'), ('anggota_bpd', 'Anggota BPD')], max_length=30)),
-                ('pekerjaan', models.CharField(blank=True, choices=[('petani', 'Petani'), ('pekebun', 'Pekebun'), ('peternak', 'Peternak'), ('nelayan', 'Nelayan'), ('pedagang_kecil', 'Pedagang kecil'), ('ojek', 'Ojek'), ('pemandu_wisata', 'Pemandu wisata'), ('buruh_harian_lepas', 'Buruh harian lepas'), ('pengrajin', 'Pengrajin'), ('lainnya', 'Lainnya')], max_length=30)),
-                ('start_of_term', models.DateField(blank=True, null=True)),
-                ('wage', models.BigIntegerField(blank=True, null=True)),
-                ('sumber_dana', models.CharField(choices=[('dana_desa', 'Dana Desa'), ('add', 'Alokasi Dana Desa (ADD)'), ('apbdes', 'APBDes lainnya'), ('apbd_kabupaten', 'APBD Kabupaten/Kota'), ('apbd_provinsi', 'APBD Provinsi'), ('apbn', 'APBN'), ('csr', 'CSR'), ('baznas', 'Baznas/zakat'), ('self', 'Mandiri'), ('other', 'Lainnya')], db_index=True, max_length=20)),
-                ('jht', models.BooleanField(default=False)),
-                ('jp', models.BooleanField(default=False)),
-                ('risk_group', models.CharField(choices=[('sangat_rendah', 'Sangat rendah'), ('rendah', 'Rendah'), ('sedang', 'Sedang'), ('tinggi', 'Tinggi'), ('sangat_tinggi', 'Sangat tinggi')], default='sangat_rendah', max_length=15)),
-                ('kpj', models.CharField(blank=True, db_index=True, max_length=15)),
-                ('registered_on', models.DateField()),
-                ('status', models.CharField(choices=[('terdaftar', 'Terdaftar'), ('aktif', 'Aktif'), ('nonaktif', 'Nonaktif'), ('berhenti', 'Berhenti')], db_index=True, default='terdaftar', max_length=10)),
-                ('stop_reason', models.CharField(blank=True, choices=[('meninggal', 'Meninggal'), ('purna_tugas', 'Purna tugas'), ('pindah', 'Pindah'), ('lainnya', 'Lainnya')], max_length=15)),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('desa', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region')),
-                ('import_batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='imports.importbatch')),
-                ('peserta', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='kepesertaan', to='participants.peserta')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("perangkat", "Perangkat desa"),
+                            ("rentan", "Pekerja rentan"),
+                        ],
+                        db_index=True,
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "jabatan",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("kepala_desa", "Kepala Desa"),
+                            ("sekretaris_desa", "Sekretaris Desa"),
+                            ("kaur_keuangan", "Kaur Keuangan"),
+                            ("kaur_umum_perencanaan", "Kaur Umum dan Perencanaan"),
+                            ("kaur_tata_usaha", "Kaur Tata Usaha"),
+                            ("kasi_pemerintahan", "Kasi Pemerintahan"),
+                            ("kasi_kesejahteraan", "Kasi Kesejahteraan"),
+                            ("kasi_pelayanan", "Kasi Pelayanan"),
+                            ("kepala_dusun", "Kepala Dusun/Kewilayahan"),
+                            ("staf_desa", "Staf Desa"),
+                            ("anggota_bpd", "Anggota BPD"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "pekerjaan",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("petani", "Petani"),
+                            ("pekebun", "Pekebun"),
+                            ("peternak", "Peternak"),
+                            ("nelayan", "Nelayan"),
+                            ("pedagang_kecil", "Pedagang kecil"),
+                            ("ojek", "Ojek"),
+                            ("pemandu_wisata", "Pemandu wisata"),
+                            ("buruh_harian_lepas", "Buruh harian lepas"),
+                            ("pengrajin", "Pengrajin"),
+                            ("lainnya", "Lainnya"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("start_of_term", models.DateField(blank=True, null=True)),
+                ("wage", models.BigIntegerField(blank=True, null=True)),
+                (
+                    "sumber_dana",
+                    models.CharField(
+                        choices=[
+                            ("dana_desa", "Dana Desa"),
+                            ("add", "Alokasi Dana Desa (ADD)"),
+                            ("apbdes", "APBDes lainnya"),
+                            ("apbd_kabupaten", "APBD Kabupaten/Kota"),
+                            ("apbd_provinsi", "APBD Provinsi"),
+                            ("apbn", "APBN"),
+                            ("csr", "CSR"),
+                            ("baznas", "Baznas/zakat"),
+                            ("self", "Mandiri"),
+                            ("other", "Lainnya"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                    ),
+                ),
+                ("jht", models.BooleanField(default=False)),
+                ("jp", models.BooleanField(default=False)),
+                (
+                    "risk_group",
+                    models.CharField(
+                        choices=[
+                            ("sangat_rendah", "Sangat rendah"),
+                            ("rendah", "Rendah"),
+                            ("sedang", "Sedang"),
+                            ("tinggi", "Tinggi"),
+                            ("sangat_tinggi", "Sangat tinggi"),
+                        ],
+                        default="sangat_rendah",
+                        max_length=15,
+                    ),
+                ),
+                ("kpj", models.CharField(blank=True, db_index=True, max_length=15)),
+                ("registered_on", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("terdaftar", "Terdaftar"),
+                            ("aktif", "Aktif"),
+                            ("nonaktif", "Nonaktif"),
+                            ("berhenti", "Berhenti"),
+                        ],
+                        db_index=True,
+                        default="terdaftar",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "stop_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("meninggal", "Meninggal"),
+                            ("purna_tugas", "Purna tugas"),
+                            ("pindah", "Pindah"),
+                            ("lainnya", "Lainnya"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "desa",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="regions.region",
+                    ),
+                ),
+                (
+                    "import_batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="imports.importbatch",
+                    ),
+                ),
+                (
+                    "peserta",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="kepesertaan",
+                        to="participants.peserta",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kepesertaan',
-                'verbose_name_plural': 'kepesertaan',
+                "verbose_name": "kepesertaan",
+                "verbose_name_plural": "kepesertaan",
             },
         ),
         migrations.CreateModel(
-            name='StatusHistory',
+            name="StatusHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('terdaftar', 'Terdaftar'), ('aktif', 'Aktif'), ('nonaktif', 'Nonaktif'), ('berhenti', 'Berhenti')], max_length=10)),
-                ('reason', models.CharField(blank=True, max_length=200)),
-                ('changed_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('kepesertaan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='participants.kepesertaan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("terdaftar", "Terdaftar"),
+                            ("aktif", "Aktif"),
+                            ("nonaktif", "Nonaktif"),
+                            ("berhenti", "Berhenti"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=200)),
+                ("changed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "kepesertaan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="history",
+                        to="participants.kepesertaan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['changed_at', 'id'],
+                "ordering": ["changed_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='kepesertaan',
-            index=models.Index(fields=['desa', 'kind', 'status'], name='participant_desa_id_2785b7_idx'),
+            model_name="kepesertaan",
+            index=models.Index(
+                fields=["desa", "kind", "status"], name="participant_desa_id_2785b7_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='kepesertaan',
-            index=models.Index(fields=['kind', 'sumber_dana'], name='participant_kind_dca97c_idx'),
+            model_name="kepesertaan",
+            index=models.Index(
+                fields=["kind", "sumber_dana"], name="participant_kind_dca97c_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='kepesertaan',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'berhenti'), _negated=True), fields=('peserta',), name='one_active_membership'),
+            model_name="kepesertaan",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "berhenti"), _negated=True),
+                fields=("peserta",),
+                name="one_active_membership",
+            ),
         ),
     ]

@@ -5,26 +5,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('code', models.CharField(max_length=13, primary_key=True, serialize=False)),
-                ('name', models.CharField(db_index=True, max_length=120)),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, 'Provinsi'), (2, 'Kabupaten/Kota'), (3, 'Kecamatan'), (4, 'Desa/Kelurahan')], db_index=True)),
-                ('type', models.CharField(choices=[('provinsi', 'Provinsi'), ('kabupaten', 'Kabupaten'), ('kota', 'Kota'), ('kecamatan', 'Kecamatan'), ('distrik', 'Distrik'), ('desa', 'Desa'), ('kelurahan', 'Kelurahan'), ('desa_adat', 'Desa adat')], max_length=12)),
-                ('postal_code', models.CharField(blank=True, max_length=5)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='regions.region')),
+                (
+                    "code",
+                    models.CharField(max_length=13, primary_key=True, serialize=False),
+                ),
+                ("name", models.CharField(db_index=True, max_length=120)),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Provinsi"),
+                            (2, "Kabupaten/Kota"),
+                            (3, "Kecamatan"),
+                            (4, "Desa/Kelurahan"),
+                        ],
+                        db_index=True,
+                    ),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("provinsi", "Provinsi"),
+                            ("kabupaten", "Kabupaten"),
+                            ("kota", "Kota"),
+                            ("kecamatan", "Kecamatan"),
+                            ("distrik", "Distrik"),
+                            ("desa", "Desa"),
+                            ("kelurahan", "Kelurahan"),
+                            ("desa_adat", "Desa adat"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("postal_code", models.CharField(blank=True, max_length=5)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="regions.region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'region',
-                'ordering': ['code'],
+                "verbose_name": "region",
+                "ordering": ["code"],
             },
         ),
     ]

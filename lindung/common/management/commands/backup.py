@@ -16,4 +16,6 @@ class Command(BaseCommand):
             sums = backup.backup(out)
         except OSError as exc:
             raise CommandError(f"Tidak dapat menulis {out}: {exc.strerror}") from None
-        self.stdout.write(f"Cadangan ditulis ke {out}: {len(sums)} tabel, {sum(v['rows'] for v in sums.values())} baris")
+        self.stdout.write(
+            f"Cadangan ditulis ke {out}: {len(sums)} tabel, {sum(v['rows'] for v in sums.values())} baris"
+        )

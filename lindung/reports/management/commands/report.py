@@ -9,7 +9,12 @@ from django.http import Http404
 
 from lindung.reports import exports, services
 
-FORMATS = {"json": exports.to_json, "csv": exports.to_csv, "xlsx": exports.to_xlsx, "pdf": exports.to_pdf}
+FORMATS = {
+    "json": exports.to_json,
+    "csv": exports.to_csv,
+    "xlsx": exports.to_xlsx,
+    "pdf": exports.to_pdf,
+}
 
 
 class Command(BaseCommand):
@@ -17,8 +22,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="report", required=True)
-        rakor = sub.add_parser("rakor", help="coordination-meeting report per kabupaten/kota")
-        rakor.add_argument("--region", default="", help="region code (e.g. 53); empty = Indonesia")
+        rakor = sub.add_parser(
+            "rakor", help="coordination-meeting report per kabupaten/kota"
+        )
+        rakor.add_argument(
+            "--region", default="", help="region code (e.g. 53); empty = Indonesia"
+        )
         rakor.add_argument("--as-of", default=None, help="YYYY-MM-DD (default: today)")
         rakor.add_argument("--format", default="json", choices=sorted(FORMATS))
         rakor.add_argument("--out", default="-", help="output file, '-' for stdout")
@@ -27,7 +36,9 @@ class Command(BaseCommand):
         try:
             day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
         except ValueError:
-            raise CommandError(f"Tanggal --as-of tidak valid: {as_of} (pakai YYYY-MM-DD)") from None
+            raise CommandError(
+                f"Tanggal --as-of tidak valid: {as_of} (pakai YYYY-MM-DD)"
+            ) from None
         try:
             data = services.rakor(user=None, region_code=region or None, as_of=day)
         except Http404:
@@ -40,5 +51,7 @@ class Command(BaseCommand):
             try:
                 Path(out).write_bytes(payload)
             except OSError as exc:
-                raise CommandError(f"Tidak dapat menulis {out}: {exc.strerror}") from None
+                raise CommandError(
+                    f"Tidak dapat menulis {out}: {exc.strerror}"
+                ) from None
             self.stderr.write(f"Laporan rakor ditulis ke {out}")

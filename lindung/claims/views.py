@@ -1,0 +1,200 @@
+"""Claim screens: list, new claim with a live quote (htmx), detail with documents and status buttons."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lindung.accounts.models import user_can
+
+from . import services
+from .choices import Event, Level, Status
+from .forms import KlaimForm
+from .models import Beasiswa, Klaim, KlaimDokumen
+
+
+def _visible(request: HttpRequest):
+    return Klaim.objects.visible_to(request.user).select_related(
+        "kepesertaan__peserta", "kepesertaan__desa"
+    )
+
+
+@login_required
+def klaim_list(request: HttpRequest) -> HttpResponse:
+    qs = _visible(request)
+    status = request.GET.get("status", "")
+    event = request.GET.get("event", "")
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    if event in Event.values:
+        qs = qs.filter(event=event)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "claims/list.html",
+        {
+            "page": page,
+            "status": status,
+            "event": event,
+            "statuses": Status.choices,
+            "events": Event.choices,
+            "can_submit": user_can(request.user, "submit"),
+        },
+    )
+
+
+@login_required
+def klaim_new(request: HttpRequest) -> HttpResponse:
+    if not user_can(request.user, "submit"):
+        raise PermissionDenied(_("Only village and regency operators can file claims."))
+    form = KlaimForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        details = form.details()
+        try:
+            klaim = services.submit_klaim(
+                actor=request.user,
+                kepesertaan=form.kepesertaan,
+                claimant_name=data["claimant_name"],
+                claimant_relation=data["claimant_relation"],
+                cause=data.get("cause") or "",
+                **details,
+            )
+        except ValidationError as exc:
+            form.add_error(None, "; ".join(exc.messages))
+        else:
+            messages.success(request, _("Claim #{id} submitted.").format(id=klaim.pk))
+            return redirect("claims:detail", pk=klaim.pk)
+    return render(request, "claims/new.html", {"form": form})
+
+
+@login_required
+@require_POST
+def klaim_quote(request: HttpRequest) -> HttpResponse:
+    """htmx: the quote for what the form holds so far."""
+    form = KlaimForm(request.POST, user=request.user)
+    ctx: dict = {"form": form}
+    if form.is_valid():
+        try:
+            ctx["quote"] = services.preview_klaim(
+                actor=request.user, kepesertaan=form.kepesertaan, **form.details()
+            )
+            ctx["kepesertaan"] = form.kepesertaan
+        except ValidationError as exc:
+            ctx["error"] = "; ".join(exc.messages)
+    return render(request, "claims/_quote.html", ctx)
+
+
+@login_required
+def klaim_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    klaim = get_object_or_404(_visible(request), pk=pk)
+    region = klaim.kepesertaan.desa_id
+    return render(
+        request,
+        "claims/detail.html",
+        {
+            "klaim": klaim,
+            "quote": klaim.quote,
+            "checklist": services.document_checklist(klaim),
+            "missing": services.missing_documents(klaim),
+            "next": services.allowed_transitions(request.user, klaim),
+            "can_upload": klaim.status in (Status.DIAJUKAN, Status.DIVERIFIKASI)
+            and (
+                user_can(request.user, "submit", region)
+                or user_can(request.user, "decide", region)
+            ),
+            "transitions": klaim.transitions.select_related("actor"),
+            "beasiswa": klaim.beasiswa.all(),
+            "can_decide": user_can(request.user, "decide", region),
+            "levels": [lv for lv in Level.choices if lv[0] != Level.BELUM_SEKOLAH],
+            "status_labels": dict(Status.choices),
+        },
+    )
+
+
+@login_required
+@require_POST
+def klaim_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    klaim = get_object_or_404(_visible(request), pk=pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "Pilih berkas yang akan diunggah.")
+        return redirect("claims:detail", pk=pk)
+    try:
+        services.upload_document(
+            actor=request.user,
+            klaim=klaim,
+            requirement_code=request.POST.get("code", ""),
+            upload=upload,
+        )
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, _("Document uploaded."))
+    return redirect("claims:detail", pk=pk)
+
+
+@login_required
+def klaim_document(request: HttpRequest, pk: int, doc_id: int) -> FileResponse:
+    klaim = get_object_or_404(_visible(request), pk=pk)
+    doc = get_object_or_404(KlaimDokumen, pk=doc_id, klaim=klaim)
+    try:
+        handle = doc.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle, content_type=doc.content_type, filename=doc.original_name
+    )
+
+
+@login_required
+@require_POST
+def klaim_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    klaim = get_object_or_404(_visible(request), pk=pk)
+    try:
+        services.transition_klaim(
+            actor=request.user,
+            klaim=klaim,
+            to_status=request.POST.get("to", ""),
+            note=request.POST.get("note", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, _("Claim status updated."))
+    return redirect("claims:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def beasiswa_action(request: HttpRequest, pk: int, beasiswa_id: int) -> HttpResponse:
+    """Pay this year's scholarship, stop it, or add the child's next school year."""
+    klaim = get_object_or_404(_visible(request), pk=pk)
+    beasiswa = get_object_or_404(Beasiswa, pk=beasiswa_id, klaim=klaim)
+    action = request.POST.get("action", "")
+    try:
+        if action == "renew":
+            services.renew_beasiswa(
+                actor=request.user,
+                beasiswa=beasiswa,
+                level=request.POST.get("level", ""),
+                school_year=request.POST.get("school_year", ""),
+            )
+        else:
+            services.set_beasiswa_status(
+                actor=request.user,
+                beasiswa=beasiswa,
+                status=action,
+                note=request.POST.get("note", ""),
+            )
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, _("Scholarship updated."))
+    return redirect("claims:detail", pk=pk)

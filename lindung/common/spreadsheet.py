@@ -1,0 +1,165 @@
+"""Reading and writing spreadsheets: XLSX/XLS/ODS through python-calamine, CSV (``,`` ``;`` or tab) through csv.
+
+Rows keep the spreadsheet's own numbering (the first row is 1) so messages point at what the operator sees.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+CSV_EXTENSIONS = (".csv", ".txt")
+MAX_HEADER_SEARCH = 20
+
+
+class SpreadsheetError(ValueError):
+    """The file cannot be read as a table; the message is Indonesian and fit for one stderr line."""
+
+
+@dataclass(slots=True)
+class Table:
+    """A header (the first non-blank row) and an iterator of ``(row_number, cells)`` below it."""
+
+    header: list[str]
+    header_row: int
+    rows: Iterator[tuple[int, list]]
+
+
+def is_blank(cells: Sequence) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def _numbered(raw: Iterable[list]) -> Iterator[tuple[int, list]]:
+    for index, cells in enumerate(raw, start=1):
+        yield index, [_no_nul(c) for c in cells]
+
+
+def _no_nul(cell: object) -> object:
+    """NUL characters cannot be stored by PostgreSQL (text or JSON) nor written to XLSX: drop them on reading."""
+    return (
+        cell.replace("\x00", "") if isinstance(cell, str) and "\x00" in cell else cell
+    )
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")
+
+
+def _csv_rows(path: Path) -> Iterator[list]:
+    text = _decode(path.read_bytes())
+    sample = text[:20000]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        first = sample.splitlines()[0] if sample else ""
+        delimiter = max(",;\t", key=first.count)
+    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def _workbook_rows(path: Path) -> Iterator[list]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        sheet = workbook.get_sheet_by_index(0)
+        rows = sheet.iter_rows()
+    except Exception as exc:  # calamine raises several types for damaged files
+        raise SpreadsheetError(
+            "berkas {} tidak dapat dibaca sebagai spreadsheet: {}".format(
+                path.name, exc
+            )
+        ) from None
+    yield from rows
+
+
+def iter_raw_rows(path: str | Path) -> Iterator[tuple[int, list]]:
+    """Every row of the first sheet (or the CSV), numbered from 1, blanks included."""
+    path = Path(path)
+    if not path.is_file():
+        raise SpreadsheetError("berkas tidak ditemukan: {}".format(path))
+    suffix = path.suffix.lower()
+    if suffix in CSV_EXTENSIONS:
+        return _numbered(_csv_rows(path))
+    if suffix in SPREADSHEET_EXTENSIONS:
+        return _numbered(_workbook_rows(path))
+    raise SpreadsheetError(
+        "jenis berkas {} tidak didukung (pakai .xlsx, .xls, .ods atau .csv)".format(
+            suffix or "?"
+        )
+    )
+
+
+def read_table(path: str | Path) -> Table:
+    """Open ``path`` and find its header: the first non-blank row within the first rows."""
+    rows = iter_raw_rows(path)
+    for number, cells in rows:
+        if not is_blank(cells):
+            header = [cell_text(c) for c in cells]
+            return Table(header=header, header_row=number, rows=rows)
+        if number >= MAX_HEADER_SEARCH:
+            break
+    raise SpreadsheetError("berkas kosong: tidak ada baris judul kolom")
+
+
+def cell_text(value: object) -> str:
+    """A cell as text: integral floats lose their ``.0`` (calamine gives floats for number cells)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value).strip()
+
+
+def write_xlsx(
+    path: str | Path,
+    header: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    text_columns: Sequence[int] = (),
+    sheet_name: str = "Data",
+) -> Path:
+    """Write a simple XLSX (bold header, frozen first row). ``text_columns`` are written as text cells."""
+    import xlsxwriter
+
+    path = Path(path)
+    workbook = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "strings_to_numbers": False,
+            "default_date_format": "dd/mm/yyyy",
+            "nan_inf_to_errors": True,
+        },
+    )
+    sheet = workbook.add_worksheet(sheet_name)
+    bold = workbook.add_format({"bold": True, "bg_color": "#E8EEF4"})
+    text = workbook.add_format({"num_format": "@"})
+    for col in text_columns:
+        sheet.set_column(col, col, 20, text)
+    sheet.write_row(0, 0, list(header), bold)
+    sheet.freeze_panes(1, 0)
+    for r, cells in enumerate(rows, start=1):
+        for c, value in enumerate(cells):
+            if c in text_columns:
+                sheet.write_string(
+                    r, c, cell_text(value) if not isinstance(value, str) else value
+                )
+            elif value is None or value == "":
+                continue
+            else:
+                try:
+                    sheet.write(r, c, value)
+                except TypeError:  # a cell type XlsxWriter cannot write: keep its text
+                    sheet.write_string(r, c, str(value))
+    workbook.close()
+    return path

@@ -1,0 +1,740 @@
+"""Contribution operations: quotes, the monthly billing run, payments and their allocation, late fees.
+
+Coverage (derived from paid bill lines) lives in ``coverage.py`` and budget projections in ``budget.py``; their public
+functions are re-exported here so other apps call ``contributions.services`` only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+
+from lindung.accounts import audit
+from lindung.accounts.models import user_can
+from lindung.participants.choices import TRANSPORT_PEKERJAAN, Status
+from lindung.participants.models import Kepesertaan, Peserta
+from lindung.regions.models import Region, code_prefix_q
+
+from . import rules
+from .choices import PayerKind
+from .models import (
+    Alokasi,
+    BpuBracket,
+    Denda,
+    IuranSetting,
+    LateFeeRule,
+    Payer,
+    Pembayaran,
+    ReliefPeriod,
+    Tagihan,
+    TagihanLine,
+    Tariff,
+    WageCap,
+)
+
+CHUNK = 5000
+_RULE_MODELS = {
+    "Tariff": Tariff,
+    "BpuBracket": BpuBracket,
+    "WageCap": WageCap,
+    "ReliefPeriod": ReliefPeriod,
+    "LateFeeRule": LateFeeRule,
+    "IuranSetting": IuranSetting,
+}
+
+
+def load_rulebook() -> rules.RuleBook:
+    """Every rule row from the database as plain data for ``rules``."""
+    return rules.book_from_rows(
+        {name: list(model.objects.values()) for name, model in _RULE_MODELS.items()}
+    )
+
+
+# --- quote -------------------------------------------------------------------------------------------------------
+
+
+def _public(result: dict) -> dict:
+    for line in result["lines"]:
+        line.pop("rules", None)
+    return result
+
+
+def quote_iuran(case: dict, *, book: rules.RuleBook | None = None) -> dict:
+    """INTERFACES.md "Contribution quote" for one case; bad input raises ``ValidationError`` (Indonesian)."""
+    try:
+        return _public(rules.quote(rules.parse_case(case), book or load_rulebook()))
+    except rules.CaseError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+def quote_many(data) -> dict | list[dict]:
+    """One case → one result; a list → a list in the same order (the message names the failing case)."""
+    book = load_rulebook()
+    if not isinstance(data, list):
+        return quote_iuran(data, book=book)
+    results = []
+    for index, case in enumerate(data, start=1):
+        try:
+            results.append(quote_iuran(case, book=book))
+        except ValidationError as exc:
+            raise ValidationError(
+                f"Kasus ke-{index}: {'; '.join(exc.messages)}"
+            ) from exc
+    return results
+
+
+# --- payers ------------------------------------------------------------------------------------------------------
+
+_PAYER_NAMES = {
+    PayerKind.DESA: "Pemerintah {type} {name}",
+    PayerKind.KABUPATEN: "Pemerintah {type} {name} (APBD)",
+    PayerKind.PROVINSI: "Pemerintah Provinsi {name} (APBD)",
+    PayerKind.APBN: "APBN — {type} {name}",
+    PayerKind.CSR: "Mitra CSR — {type} {name}",
+    PayerKind.BAZNAS: "Baznas {type} {name}",
+    PayerKind.OTHER: "Pendana lain — {type} {name}",
+}
+
+
+def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def ensure_payers(
+    keys: set[tuple[str, str, int | None]],
+) -> dict[tuple[str, str, int | None], int]:
+    """Payer ids for (kind, region code, peserta id) keys, creating the missing payers in bulk."""
+    by_code = {rules.payer_code(*key): key for key in keys}
+    found = _payer_ids(list(by_code))
+    missing = [code for code in by_code if code not in found]
+    if missing:
+        regions = {by_code[c][1] for c in missing}
+        region_names = dict(
+            Region.objects.filter(code__in=regions).values_list("code", "name")
+        )
+        region_types = dict(
+            Region.objects.filter(code__in=regions).values_list("code", "type")
+        )
+        people = [by_code[c][2] for c in missing if by_code[c][2] is not None]
+        names: dict[int, str] = {}
+        if len(people) > 20_000:
+            wanted = set(people)
+            names = {
+                i: n
+                for i, n in Peserta.objects.values_list("id", "name").iterator(
+                    chunk_size=50_000
+                )
+                if i in wanted
+            }
+        else:
+            for part in _chunks(people):
+                names.update(
+                    Peserta.objects.filter(id__in=part).values_list("id", "name")
+                )
+        objs, created = [], timezone.now()
+        for code in missing:
+            kind, region, peserta_id = by_code[code]
+            if region not in region_names:
+                raise ValidationError(f"Wilayah pembayar tidak ditemukan: {region}")
+            label = (
+                names.get(peserta_id, "")
+                if kind == PayerKind.SELF
+                else _PAYER_NAMES[kind].format(
+                    type=region_types[region].replace("_", " ").title(),
+                    name=region_names[region],
+                )
+            )
+            objs.append((code, kind, label[:200], region, peserta_id, created))
+        bulk_insert(
+            Payer,
+            ("code", "kind", "name", "region_id", "peserta_id", "created_at"),
+            objs,
+        )
+        found.update(_payer_ids(missing))
+    return {key: found[code] for code, key in by_code.items()}
+
+
+def _payer_ids(codes: list[str]) -> dict[str, int]:
+    """Ids by payer code: chunked lookups for a few, one scan of the table for many (a billing run)."""
+    if len(codes) > 20_000:
+        wanted = set(codes)
+        return {
+            c: i
+            for c, i in Payer.objects.values_list("code", "id").iterator(
+                chunk_size=50_000
+            )
+            if c in wanted
+        }
+    found: dict[str, int] = {}
+    for part in _chunks(codes):
+        found.update(Payer.objects.filter(code__in=part).values_list("code", "id"))
+    return found
+
+
+def payer_for_kepesertaan(kepesertaan: Kepesertaan) -> Payer:
+    """The payer of a membership (created when missing), from its funding source."""
+    key = rules.payer_key(
+        kepesertaan.sumber_dana, kepesertaan.desa_id, kepesertaan.peserta_id
+    )
+    return Payer.objects.get(pk=ensure_payers({key})[key])
+
+
+# --- billing -----------------------------------------------------------------------------------------------------
+
+_LINE_COLUMNS = (
+    "tagihan_id",
+    "kepesertaan_id",
+    "period",
+    "segment",
+    "base",
+    "jkk",
+    "jkm",
+    "jht",
+    "jp",
+    "total",
+    "paid",
+    "rules",
+)
+
+
+_COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_value(value) -> str:
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(
+        value, dt.date
+    ):  # date and aware datetime: ISO 8601 is what COPY text reads
+        return value.isoformat()
+    return str(value).translate(_COPY_ESCAPE)
+
+
+def _copy_line(row: tuple) -> str:
+    """One row in COPY text format (tab-separated, \\N for NULL, backslash escapes)."""
+    return "\t".join(map(_copy_value, row)) + "\n"
+
+
+def bulk_insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert many rows fast: COPY on PostgreSQL, executemany elsewhere (no model instances, no signals)."""
+    if not rows:
+        return
+    table = model._meta.db_table
+    names = [
+        model._meta.get_field(c.removesuffix("_id") if c.endswith("_id") else c).column
+        for c in columns
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sql = "COPY {} ({}) FROM STDIN".format(
+                connection.ops.quote_name(table),
+                ", ".join(connection.ops.quote_name(n) for n in names),
+            )
+            with cursor.cursor.copy(sql) as copy:
+                for part in _chunks(rows, 20000):
+                    copy.write("".join(_copy_line(row) for row in part))
+        else:
+            # A bigger page cache for this connection: index inserts for a million rows thrash the 2 MB default.
+            cursor.execute("PRAGMA cache_size = -262144")
+            marks = ", ".join(["%s"] * len(names))
+            sql = "INSERT INTO {} ({}) VALUES ({})".format(
+                connection.ops.quote_name(table),
+                ", ".join(connection.ops.quote_name(n) for n in names),
+                marks,
+            )
+            for part in _chunks(rows, 20000):
+                cursor.executemany(sql, part)
+            cursor.execute("PRAGMA cache_size = -2000")
+
+
+def _billable(period: dt.date, region_code: str | None, actor):
+    end = rules.month_end(period)
+    qs = Kepesertaan.objects.exclude(status=Status.BERHENTI).filter(
+        registered_on__lte=end
+    )
+    qs = qs.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=period))
+    if actor is not None:
+        qs = qs.visible_to(actor, "bill")
+    if region_code:
+        qs = qs.filter(code_prefix_q("desa__code", region_code))
+    # NOT EXISTS, not NOT IN: PostgreSQL makes it an anti-join (NOT IN over a million ids is quadratic).
+    billed = TagihanLine.objects.filter(period=period, kepesertaan_id=OuterRef("pk"))
+    return qs.filter(~Exists(billed))
+
+
+def _price(key: tuple, period: dt.date, book: rules.RuleBook) -> tuple:
+    """(segment, base, jkk, jkm, jht, jp, total, rules json) for one distinct membership case."""
+    kind, wage, funding, jht, jp, risk, transport = key
+    case = rules.membership_case(
+        kind=kind,
+        wage=wage,
+        period=period,
+        funding=funding,
+        jht=jht,
+        jp=jp,
+        risk_group=risk,
+        transport=transport,
+    )
+    try:
+        result = rules.quote(case, book)
+    except rules.CaseError as exc:
+        raise ValidationError(str(exc)) from exc
+    amounts = {x["programme"]: x["amount"] for x in result["lines"]}
+    used = json.dumps({x["programme"]: x["rules"] for x in result["lines"]})
+    return (
+        case.segment,
+        result["lines"][0]["base"],
+        amounts.get("jkk", 0),
+        amounts.get("jkm", 0),
+        amounts.get("jht", 0),
+        amounts.get("jp", 0),
+        result["total"],
+        used,
+    )
+
+
+def _priced(
+    rows: list[tuple], period: dt.date, book: rules.RuleBook
+) -> tuple[list[tuple], int]:
+    """(membership id, payer key, price) per membership; prices are computed once per distinct case."""
+    cache: dict[tuple, tuple] = {}
+    out, missing_wage = [], 0
+    for kid, kind, desa, wage, funding, jht, jp, risk, pekerjaan, peserta_id in rows:
+        key = (kind, wage, funding, jht, jp, risk, pekerjaan in TRANSPORT_PEKERJAAN)
+        price = cache.get(key)
+        if price is None:
+            price = cache[key] = _price(key, period, book)
+        missing_wage += wage is None
+        out.append((kid, rules.payer_key(funding, desa, peserta_id), price))
+    return out, missing_wage
+
+
+def _bill_number(period: dt.date, segment: str, payer_id: int, seq: int) -> str:
+    return f"{period:%Y%m}-{segment.upper()}-{payer_id}-{seq}"
+
+
+def run_billing(*, actor, period: dt.date, region_code: str | None = None) -> dict:
+    """Create this month's bills: one per payer and segment, a line per membership active in the month.
+
+    Idempotent: memberships already billed for the month are skipped; ones added later get a supplementary bill.
+    Pending PU late fees are charged on the payer's new PU bill; payer credit is applied to the new bills.
+    Set-based: one query for the memberships, prices per distinct case, bills and lines written with COPY.
+    """
+    period = rules.month_start(period)
+    if actor is not None and not user_can(actor, "bill", region_code):
+        raise PermissionDenied(
+            "Anda tidak berwenang membuat tagihan untuk wilayah ini."
+        )
+    book = load_rulebook()
+    with transaction.atomic():
+        rows = _billable(period, region_code, actor).values_list(
+            "id",
+            "kind",
+            "desa_id",
+            "wage",
+            "sumber_dana",
+            "jht",
+            "jp",
+            "risk_group",
+            "pekerjaan",
+            "peserta_id",
+        )
+        priced, missing_wage = _priced(list(rows), period, book)
+        payer_ids = ensure_payers({key for _kid, key, _price in priced})
+        groups: dict[tuple[int, str], list] = defaultdict(list)
+        for kid, key, price in priced:
+            groups[(payer_ids[key], price[0])].append((kid, price))
+        bills = _create_bills(actor, period, groups, book)
+        lines = [
+            (bills[group]["id"], kid, period, *price[:7], 0, price[7])
+            for group, items in groups.items()
+            for kid, price in items
+        ]
+        bulk_insert(TagihanLine, _LINE_COLUMNS, lines)
+        credited = _apply_credit(actor, {payer_id for payer_id, _s in groups})
+        summary = {
+            "period": f"{period:%Y-%m}",
+            "region": region_code or "",
+            "bills": len(bills),
+            "supplementary": sum(b["supplementary"] for b in bills.values()),
+            "lines": len(lines),
+            "amount": sum(b["total"] for b in bills.values()),
+            "missing_wage": missing_wage,
+            "credit_applied": credited,
+        }
+        audit.record(
+            actor=actor,
+            action="billing",
+            model="contributions.Tagihan",
+            object_id=f"{period:%Y-%m}",
+            region_code=region_code or "",
+            changes=summary,
+        )
+    return summary
+
+
+_BILL_COLUMNS = (
+    "number",
+    "payer_id",
+    "period",
+    "segment",
+    "due_date",
+    "supplementary",
+    "iuran_total",
+    "denda_total",
+    "total",
+    "paid",
+    "created_at",
+    "created_by_id",
+)
+
+
+def _create_bills(
+    actor, period: dt.date, groups: dict, book: rules.RuleBook
+) -> dict[tuple[int, str], dict]:
+    """Insert one bill per (payer, segment) group; returns {group: {"id", "number", "supplementary", "total"}}."""
+    existing: dict[tuple[int, str], int] = defaultdict(int)
+    for payer_id, segment in Tagihan.objects.filter(period=period).values_list(
+        "payer_id", "segment"
+    ):
+        existing[(payer_id, segment)] += 1
+    fines: dict[int, list[Denda]] = defaultdict(list)
+    for denda in Denda.objects.filter(charged_on__isnull=True):
+        fines[denda.payer_id].append(denda)
+    dues = {s: rules.due_date(period, s, book) for s in ("pu", "bpu")}
+    created_at, created_by = timezone.now(), getattr(actor, "pk", None)
+    bills, rows = {}, []
+    for (payer_id, segment), items in groups.items():
+        seq = existing[(payer_id, segment)] + 1
+        iuran = sum(price[6] for _kid, price in items)
+        denda = sum(d.amount for d in fines.get(payer_id, ())) if segment == "pu" else 0
+        number = _bill_number(period, segment, payer_id, seq)
+        bills[(payer_id, segment)] = {
+            "number": number,
+            "supplementary": seq > 1,
+            "total": iuran + denda,
+        }
+        rows.append(
+            (
+                number,
+                payer_id,
+                period,
+                segment,
+                dues[segment],
+                seq > 1,
+                iuran,
+                denda,
+                iuran + denda,
+                0,
+                created_at,
+                created_by,
+            )
+        )
+    bulk_insert(Tagihan, _BILL_COLUMNS, rows)
+    ids = dict(Tagihan.objects.filter(period=period).values_list("number", "id"))
+    for (payer_id, segment), bill in bills.items():
+        bill["id"] = ids[bill["number"]]
+        if segment == "pu" and fines.get(payer_id):
+            Denda.objects.filter(id__in=[d.id for d in fines[payer_id]]).update(
+                charged_on_id=bill["id"]
+            )
+    return bills
+
+
+# --- payments ----------------------------------------------------------------------------------------------------
+
+
+def _apply_to_lines(bill: Tagihan, amount: int, paid_at: dt.date) -> None:
+    """Spread ``amount`` over the bill's unpaid lines, oldest line first (coverage is per line)."""
+    full, partial = [], None
+    for line_id, total, paid in (
+        TagihanLine.objects.filter(tagihan=bill, paid__lt=F("total"))
+        .order_by("id")
+        .values_list("id", "total", "paid")
+    ):
+        if amount <= 0:
+            break
+        take = min(amount, total - paid)
+        amount -= take
+        if paid + take >= total:
+            full.append(line_id)
+        else:
+            partial = (line_id, paid + take)
+    for part in _chunks(full):
+        TagihanLine.objects.filter(id__in=part).update(paid=F("total"), paid_on=paid_at)
+    if partial:
+        TagihanLine.objects.filter(id=partial[0]).update(paid=partial[1])
+
+
+def _allocate(
+    payment: Pembayaran, bill: Tagihan, take: int, book: rules.RuleBook
+) -> None:
+    iuran_open = max(bill.iuran_total - bill.paid, 0)
+    to_iuran = min(take, iuran_open)
+    alokasi = Alokasi.objects.create(
+        pembayaran=payment, tagihan=bill, amount=take, paid_at=payment.paid_at
+    )
+    if to_iuran:
+        _apply_to_lines(bill, to_iuran, payment.paid_at)
+    bill.paid += take
+    if bill.paid >= bill.total:
+        bill.paid_on = payment.paid_at
+    bill.save(update_fields=["paid", "paid_on"])
+    months = rules.months_late(bill.due_date, payment.paid_at)
+    rate = rules.late_fee_rate(bill.period, bill.segment, book)
+    fee = rules.late_fee(to_iuran, months, rate, book.setting(bill.period).rounding)
+    if fee:
+        # PP 44/2015: the fine is borne by the employer and paid with the next month's contribution.
+        Denda.objects.create(
+            payer_id=bill.payer_id,
+            source=bill,
+            alokasi=alokasi,
+            months=months,
+            rate=rate,
+            base=to_iuran,
+            amount=fee,
+        )
+
+
+def _allocate_payer(
+    payer_id: int, book: rules.RuleBook, first: Tagihan | None = None
+) -> int:
+    """Apply the payer's unallocated money to its open bills, oldest first; returns the amount applied."""
+    applied = 0
+    payments = list(
+        Pembayaran.objects.select_for_update()
+        .filter(payer_id=payer_id, unallocated__gt=0)
+        .order_by("paid_at", "id")
+    )
+    if not payments:
+        return 0
+    bills = list(
+        Tagihan.objects.select_for_update()
+        .filter(payer_id=payer_id, paid__lt=F("total"))
+        .order_by("period", "id")
+    )
+    if first is not None:
+        bills.sort(key=lambda b: b.pk != first.pk)
+    for payment in payments:
+        for bill in bills:
+            take = min(payment.unallocated, bill.total - bill.paid)
+            if take <= 0:
+                continue
+            _allocate(payment, bill, take, book)
+            payment.unallocated -= take
+            applied += take
+            if not payment.unallocated:
+                break
+        payment.save(update_fields=["unallocated"])
+    return applied
+
+
+def _apply_credit(actor, payer_ids: set[int]) -> int:
+    with_credit = set(
+        Pembayaran.objects.filter(unallocated__gt=0)
+        .values_list("payer_id", flat=True)
+        .distinct()
+    )
+    targets = with_credit & payer_ids
+    if not targets:
+        return 0
+    book = load_rulebook()
+    return sum(_allocate_payer(payer_id, book) for payer_id in sorted(targets))
+
+
+def _parse_amount(value) -> int:
+    try:
+        amount = (
+            int(str(value).replace(".", "").replace(",", "").strip())
+            if isinstance(value, str)
+            else int(value)
+        )
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(f"Jumlah pembayaran tidak valid: {value!r}") from exc
+    if isinstance(value, float) and value != int(value):
+        raise ValidationError(f"Jumlah pembayaran harus rupiah bulat: {value!r}")
+    if amount <= 0:
+        raise ValidationError("Jumlah pembayaran harus lebih dari nol")
+    return amount
+
+
+def record_payment(
+    *, actor, payer, amount: int, paid_at: dt.date, reference: str = "", tagihan=None
+) -> Pembayaran:
+    """Record a payment and allocate it to the oldest open bill first (``tagihan`` first when given).
+
+    Partial payment is allowed; what is left stays as payer credit and is used by later bills.
+    """
+    payer = payer if isinstance(payer, Payer) else Payer.objects.get(pk=payer)
+    if actor is not None and not user_can(actor, "pay", payer.region_id):
+        raise PermissionDenied(
+            "Anda tidak berwenang mencatat pembayaran untuk pembayar ini."
+        )
+    amount = _parse_amount(amount)
+    if tagihan is not None and not isinstance(tagihan, Tagihan):
+        tagihan = Tagihan.objects.get(pk=tagihan)
+    if tagihan is not None and tagihan.payer_id != payer.pk:
+        raise ValidationError(
+            f"Tagihan {tagihan.number} bukan milik pembayar {payer.code}"
+        )
+    with transaction.atomic():
+        payment = Pembayaran.objects.create(
+            payer=payer,
+            tagihan=tagihan,
+            amount=amount,
+            unallocated=amount,
+            paid_at=paid_at,
+            reference=reference[:100],
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
+        _allocate_payer(payer.pk, load_rulebook(), first=tagihan)
+        payment.refresh_from_db()
+        audit.record(
+            actor=actor,
+            action="create",
+            obj=payment,
+            region_code=payer.region_id,
+            changes={
+                "amount": amount,
+                "paid_at": paid_at.isoformat(),
+                "reference": reference,
+                "unallocated": payment.unallocated,
+            },
+        )
+    return payment
+
+
+def payer_credit(payer: Payer) -> int:
+    return sum(
+        Pembayaran.objects.filter(payer=payer).values_list("unallocated", flat=True)
+    )
+
+
+from .budget import budget_projection  # noqa: E402,F401
+
+# --- reading (lists for pages, API and reconciliation) --------------------------------------------------------------
+
+
+def _state_q(state: str | None) -> Q:
+    if state == "paid":
+        return Q(paid__gte=F("total"))
+    if state == "partial":
+        return Q(paid__gt=0, paid__lt=F("total"))
+    if state == "unpaid":
+        return Q(paid=0, total__gt=0)
+    return Q()
+
+
+def tagihan_list(
+    *,
+    user,
+    period: str | dt.date | None = None,
+    state: str | None = None,
+    payer: str | None = None,
+):
+    """Bills visible to ``user``, newest month first, filtered by month (YYYY-MM), state and payer code."""
+    qs = (
+        Tagihan.objects.visible_to(user)
+        .select_related("payer")
+        .order_by("-period", "payer__code", "id")
+    )
+    if period:
+        if not isinstance(period, dt.date):
+            try:
+                period = rules.parse_period(period)
+            except rules.CaseError as exc:
+                raise ValidationError(str(exc)) from exc
+        qs = qs.filter(period=rules.month_start(period))
+    if state:
+        if state not in ("paid", "partial", "unpaid"):
+            raise ValidationError(f"Status tagihan tidak dikenal: {state}")
+        qs = qs.filter(_state_q(state))
+    if payer:
+        qs = qs.filter(payer__code=payer)
+    return qs
+
+
+def tagihan_detail(bill: Tagihan) -> dict:
+    """A bill's participant lines (names, never NIK) and the late fees charged on it."""
+    lines = [
+        {
+            "id": x["id"],
+            "name": x["kepesertaan__peserta__name"],
+            "kepesertaan": x["kepesertaan_id"],
+            "base": x["base"],
+            "jkk": x["jkk"],
+            "jkm": x["jkm"],
+            "jht": x["jht"],
+            "jp": x["jp"],
+            "total": x["total"],
+            "paid": x["paid"],
+            "paid_on": x["paid_on"],
+        }
+        for x in bill.lines.order_by("id").values(
+            "id",
+            "kepesertaan__peserta__name",
+            "kepesertaan_id",
+            "base",
+            "jkk",
+            "jkm",
+            "jht",
+            "jp",
+            "total",
+            "paid",
+            "paid_on",
+        )
+    ]
+    denda = list(Denda.objects.filter(charged_on=bill).select_related("source"))
+    return {"lines": lines, "denda": denda}
+
+
+def reconciliation(*, user, period: str | dt.date | None = None) -> dict:
+    """Bills unpaid / partly paid / paid (counts and amounts) and payments that matched no bill (credit)."""
+    from django.db.models import Count, Sum
+
+    qs = tagihan_list(user=user, period=period)
+    summary = {}
+    for state in ("unpaid", "partial", "paid"):
+        agg = qs.filter(_state_q(state)).aggregate(
+            n=Count("id"), total=Sum("total"), paid=Sum("paid")
+        )
+        summary[state] = {
+            "count": agg["n"],
+            "total": agg["total"] or 0,
+            "paid": agg["paid"] or 0,
+        }
+    unmatched = (
+        Pembayaran.objects.visible_to(user)
+        .filter(unallocated__gt=0)
+        .select_related("payer")
+        .order_by("paid_at", "id")
+    )
+    return {
+        "summary": summary,
+        "unmatched": unmatched,
+        "open_bills": qs.filter(paid__lt=F("total")),
+    }
+
+
+from .coverage import (  # noqa: E402,F401  (re-exported public API)
+    arrears_months,
+    contribution_months,
+    coverage_on,
+    coverage_strip,
+    covered_ids,
+    paid_through,
+    refresh_status,
+)
+from .importer import import_payments  # noqa: E402,F401

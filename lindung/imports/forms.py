@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lindung.participants.choices import Kind
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Spreadsheet (XLSX, XLS, ODS or CSV)"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    region = forms.CharField(
+        label=_("Limit to region (code, optional)"), max_length=13, required=False
+    )
+    dry_run = forms.BooleanField(label=_("Check only, do not save"), required=False)

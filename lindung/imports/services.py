@@ -1,0 +1,790 @@
+"""Bulk import of participants from XLSX/XLS/ODS/CSV: one code path for the CLI, the web upload and the API.
+
+Pipeline (STYLE.md §4): read with calamine → map the header → validate every row in memory with the same rules as
+the form (``participants.rules``), with set-based lookups for regions and existing NIKs → write in batches of
+``BATCH_SIZE`` rows, each batch in one transaction together with the batch's counters. A crash leaves earlier
+batches committed and the counters true; running the file again reports those rows as unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from lindung.accounts.models import AuditEvent, region_scope, user_can
+from lindung.common.format import mask_nik
+from lindung.common.spreadsheet import (
+    SpreadsheetError,
+    cell_text,
+    is_blank,
+    read_table,
+    write_xlsx,
+)
+from lindung.participants import rules
+from lindung.participants.choices import SINGLE_HOLDER_JABATAN, Kind, Status
+from lindung.participants.models import Kepesertaan, Peserta, StatusHistory
+from lindung.participants.services import village_index
+from lindung.regions.models import Region
+
+from .bulk import insert_dicts
+from .models import ImportBatch
+
+BATCH_SIZE = 5000
+LOOKUP_CHUNK = 10000
+MAX_STORED_ERRORS = 1000
+ERROR_COLUMN = "Keterangan kesalahan"
+ROW_COLUMN = "Baris asal"
+# The sample row of the downloadable template; refused if uploaded unchanged.
+SAMPLE_NIK = "5301045708850001"
+
+Progress = Callable[[int, int, str], None]
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be imported (unreadable, required columns missing, bad arguments)."""
+
+
+@dataclass(slots=True)
+class _Row:
+    row: int
+    cells: list
+    record: rules.Record | None = None
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    outcome: str = ""
+    decision: rules.Decision | None = None
+    existing: rules.Existing | None = None
+    peserta_id: int | None = None
+
+
+def run_import(
+    *,
+    actor,
+    path,
+    kind: str,
+    region_code: str | None = None,
+    dry_run: bool = False,
+    batch: ImportBatch | None = None,
+    progress: Progress | None = None,
+) -> ImportBatch:
+    """Import the participants in ``path`` as ``kind`` (perangkat|rentan); returns the finished ImportBatch.
+
+    ``actor`` None is the system (a CLI run without --user). Every data row ends in exactly one of inserted,
+    updated, unchanged or rejected. Raises ImportFileError for a file that cannot be imported at all and
+    PermissionDenied when the actor may not import.
+    """
+    path = Path(path)
+    if kind not in Kind.values:
+        raise ImportFileError(
+            "jenis peserta harus 'perangkat' atau 'rentan', bukan '{}'".format(kind)
+        )
+    if not path.is_file():
+        raise ImportFileError("berkas tidak ditemukan: {}".format(path))
+    if actor is not None and not user_can(actor, "import", region_code):
+        raise PermissionDenied(
+            "Anda tidak berwenang mengimpor data peserta{}.".format(
+                " untuk wilayah " + region_code if region_code else ""
+            )
+        )
+    if region_code and not Region.objects.filter(code=region_code).exists():
+        raise ImportFileError("kode wilayah {} tidak ditemukan".format(region_code))
+    batch = _start(
+        batch,
+        actor=actor,
+        path=path,
+        kind=kind,
+        region_code=region_code,
+        dry_run=dry_run,
+    )
+    try:
+        rows = _validate(
+            batch,
+            actor=actor,
+            path=path,
+            kind=kind,
+            region_code=region_code,
+            progress=progress,
+        )
+        _decide(rows, kind)
+        _write(batch, rows, actor=actor, dry_run=dry_run, progress=progress)
+        _finish(batch, rows)
+    except (ImportFileError, SpreadsheetError) as exc:
+        _fail(batch, str(exc))
+        raise ImportFileError(str(exc)) from None
+    except Exception as exc:
+        _fail(batch, "impor berhenti karena kesalahan sistem: {}".format(exc))
+        raise
+    return batch
+
+
+def _start(
+    batch: ImportBatch | None,
+    *,
+    actor,
+    path: Path,
+    kind: str,
+    region_code: str | None,
+    dry_run: bool,
+) -> ImportBatch:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    if batch is None:
+        batch = ImportBatch(
+            filename=path.name, actor=actor if getattr(actor, "pk", None) else None
+        )
+    batch.kind, batch.region_id, batch.dry_run, batch.sha256 = (
+        kind,
+        region_code,
+        dry_run,
+        digest,
+    )
+    batch.state, batch.message = ImportBatch.State.RUNNING, "Memeriksa baris…"
+    batch.total = batch.processed = batch.inserted = batch.updated = batch.unchanged = (
+        batch.rejected
+    ) = 0
+    batch.warnings, batch.errors, batch.errors_truncated = 0, [], False
+    batch.save()
+    batch.all_errors = []
+    return batch
+
+
+def _fail(batch: ImportBatch, message: str) -> None:
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        state=ImportBatch.State.FAILED,
+        message=message[:2000],
+        finished_at=timezone.now(),
+    )
+    batch.refresh_from_db()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# 1. Read and validate every row in memory.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def _allowed_villages(actor, index: rules.VillageIndex) -> set[str] | None:
+    """Village codes the actor may change, or None for all (the system, superusers, national BPJS)."""
+    if actor is None:
+        return None
+    q = region_scope(actor, "code", "change")
+    if q is None:
+        return None
+    return set(Region.objects.filter(level=4).filter(q).values_list("code", flat=True))
+
+
+def _validate(
+    batch: ImportBatch,
+    *,
+    actor,
+    path: Path,
+    kind: str,
+    region_code: str | None,
+    progress: Progress | None,
+) -> list[_Row]:
+    table = read_table(path)
+    mapping = rules.map_header(table.header)
+    missing = mapping.missing(kind)
+    if missing:
+        raise ImportFileError(
+            "kolom wajib tidak ditemukan: {} (judul kolom ada di baris {})".format(
+                ", ".join(missing), table.header_row
+            )
+        )
+    batch.header = mapping.headers
+    batch.columns = {name: mapping.label(name) for name in mapping.columns}
+    batch.save(update_fields=["columns"])
+    index = village_index(within=region_code)
+    allowed = _allowed_villages(actor, index)
+    labels = {name: mapping.label(name) for name in mapping.columns}
+    first_row_of: dict[str, int] = {}
+    rows: list[_Row] = []
+    for number, cells in table.rows:
+        if is_blank(cells):
+            continue
+        row = _Row(row=number, cells=cells)
+        result = rules.clean_row(
+            mapping.values(cells), kind=kind, villages=index, row=number, labels=labels
+        )
+        row.errors, row.warnings, row.record = (
+            result.errors,
+            result.warnings,
+            result.record,
+        )
+        if row.record is not None and not row.errors:
+            _check_row_scope(row, allowed, first_row_of, labels)
+        rows.append(row)
+        if progress and len(rows) % 10000 == 0:
+            progress(len(rows), 0, "validate")
+    return rows
+
+
+def _check_row_scope(
+    row: _Row,
+    allowed: set[str] | None,
+    first_row_of: dict[str, int],
+    labels: dict[str, str],
+) -> None:
+    record = row.record
+    nik_label = labels.get("nik", "NIK")
+    if record.nik == SAMPLE_NIK:
+        row.errors.append((nik_label, "ini baris contoh dari templat; hapus baris ini"))
+    elif allowed is not None and record.desa not in allowed:
+        column = labels.get("desa_code") or labels.get("desa") or "Desa"
+        row.errors.append(
+            (column, "desa {} di luar wilayah kewenangan Anda".format(record.desa))
+        )
+    elif record.nik in first_row_of:
+        row.errors.append(
+            (
+                nik_label,
+                "NIK sama dengan baris {} di berkas ini".format(
+                    first_row_of[record.nik]
+                ),
+            )
+        )
+    else:
+        first_row_of[record.nik] = row.row
+    if row.errors:
+        row.record = None
+
+
+# --------------------------------------------------------------------------------------------------------------
+# 2. Compare with the registry: set-based lookups, then the same decide() the form uses.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def _chunks(items: list, size: int = LOOKUP_CHUNK) -> Iterable[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _existing(niks: list[str]) -> dict[str, rules.Existing]:
+    """Person and active membership per NIK.
+
+    Small files: one query per LOOKUP_CHUNK NIKs. Files large against the registry (e.g. a first national load):
+    one scan of each table, filtered here, which is cheaper than a million-parameter IN list.
+    """
+    wanted = set(niks)
+    scan = len(niks) > LOOKUP_CHUNK and Peserta.objects.count() <= 4 * len(niks)
+    people = Peserta.objects.all() if scan else None
+    members = Kepesertaan.objects.active() if scan else None
+    chunks = [None] if scan else list(_chunks(niks))
+    found: dict[str, rules.Existing] = {}
+    person_fields = ("id", "nik", *rules.PESERTA_FIELDS, "version")
+    member_fields = (
+        "id",
+        "peserta__nik",
+        "desa_id",
+        "kind",
+        "status",
+        "version",
+        *rules.MEMBERSHIP_FIELDS,
+    )
+    for chunk in chunks:
+        qs = people if scan else Peserta.objects.filter(nik__in=chunk)
+        for p in qs.values(*person_fields).iterator(chunk_size=20000):
+            if p["nik"] in wanted:
+                found[p["nik"]] = rules.Existing(
+                    peserta_id=p["id"], person={f: p[f] for f in rules.PESERTA_FIELDS}
+                )
+                found[p["nik"]].person["version"] = p["version"]
+        qs = (
+            members
+            if scan
+            else Kepesertaan.objects.active().filter(peserta__nik__in=chunk)
+        )
+        for m in qs.values(*member_fields).iterator(chunk_size=20000):
+            if m["peserta__nik"] not in found:
+                continue
+            state = {f: m[f] for f in rules.MEMBERSHIP_FIELDS}
+            state.update(
+                id=m["id"],
+                desa=m["desa_id"],
+                kind=m["kind"],
+                status=m["status"],
+                version=m["version"],
+            )
+            found[m["peserta__nik"]].membership = state
+    return found
+
+
+def _holders(desas: list[str]) -> dict[tuple[str, str], str]:
+    holders: dict[tuple[str, str], str] = {}
+    for chunk in _chunks(desas):
+        qs = (
+            Kepesertaan.objects.active()
+            .filter(
+                kind=Kind.PERANGKAT,
+                jabatan__in=SINGLE_HOLDER_JABATAN,
+                desa_id__in=chunk,
+            )
+            .values_list("desa_id", "jabatan", "peserta__nik")
+        )
+        holders.update({(d, j): nik for d, j, nik in qs})
+    return holders
+
+
+def _decide(rows: list[_Row], kind: str) -> None:
+    valid = [r for r in rows if r.record is not None]
+    existing = _existing([r.record.nik for r in valid])
+    holders = (
+        _holders(sorted({r.record.desa for r in valid}))
+        if kind == Kind.PERANGKAT
+        else {}
+    )
+    holder_row: dict[tuple[str, str], int] = {}
+    for row in valid:
+        record = row.record
+        row.existing = existing.get(record.nik)
+        decision = rules.decide(record, row.existing)
+        problem = (
+            decision.message
+            if decision.outcome == "conflict"
+            else rules.single_holder_conflict(record, holders)
+        )
+        key = (record.desa, record.jabatan)
+        if (
+            not problem
+            and record.jabatan in SINGLE_HOLDER_JABATAN
+            and key in holder_row
+        ):
+            problem = "{} untuk desa {} sudah ada di baris {}".format(
+                rules.LABELS["jabatan"], record.desa, holder_row[key]
+            )
+        if problem:
+            row.errors.append(
+                (
+                    rules.LABELS["nik"]
+                    if decision.outcome == "conflict"
+                    else "Jabatan",
+                    problem,
+                )
+            )
+            row.record = None
+            continue
+        if record.jabatan in SINGLE_HOLDER_JABATAN:
+            holder_row[key] = row.row
+        row.decision = decision
+        row.outcome = {"insert": "inserted", "update": "updated"}.get(
+            decision.outcome, decision.outcome
+        )
+    for row in rows:
+        if row.errors:
+            row.outcome = "rejected"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# 3. Write in batches; each batch and the batch counters in one transaction.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def _write(
+    batch: ImportBatch,
+    rows: list[_Row],
+    *,
+    actor,
+    dry_run: bool,
+    progress: Progress | None,
+) -> None:
+    batch.total = len(rows)
+    batch.message = "Menyimpan…" if not dry_run else "Uji coba (tidak disimpan)…"
+    batch.save(update_fields=["total", "message"])
+    for start in range(0, len(rows), BATCH_SIZE):
+        chunk = rows[start : start + BATCH_SIZE]
+        with transaction.atomic():
+            if not dry_run:
+                _write_chunk(batch, chunk, actor)
+            _count(batch, chunk)
+        if progress:
+            progress(batch.processed, batch.total, "write")
+
+
+def _count(batch: ImportBatch, chunk: list[_Row]) -> None:
+    for row in chunk:
+        setattr(batch, row.outcome, getattr(batch, row.outcome) + 1)
+        batch.warnings += len(row.warnings)
+        for column, message in row.errors:
+            entry = {"row": row.row, "column": column, "message": message}
+            batch.all_errors.append(entry)
+            if len(batch.errors) < MAX_STORED_ERRORS:
+                batch.errors.append(entry)
+            else:
+                batch.errors_truncated = True
+    batch.processed += len(chunk)
+    batch.save(
+        update_fields=[
+            "inserted",
+            "updated",
+            "unchanged",
+            "rejected",
+            "processed",
+            "warnings",
+            "errors",
+            "errors_truncated",
+        ]
+    )
+
+
+def _write_chunk(batch: ImportBatch, chunk: list[_Row], actor) -> None:
+    today = timezone.localdate()
+    user_id = actor.pk if getattr(actor, "pk", None) else None
+    note = "impor #{} baris {}"
+    inserted = [r for r in chunk if r.outcome == "inserted"]
+    new_people = [r for r in inserted if r.existing is None]
+    peserta_ids = dict(
+        insert_dicts(
+            Peserta,
+            (
+                {
+                    "nik": r.record.nik,
+                    "name": r.record.name,
+                    "birth_date": r.record.birth_date,
+                    "sex": r.record.sex,
+                    "phone": r.record.phone,
+                }
+                for r in new_people
+            ),
+            returning=("nik", "id"),
+            match="nik",
+        )
+    )
+    _bulk_update_people(
+        [
+            r
+            for r in chunk
+            if r.outcome in ("inserted", "updated") and r.decision.peserta_changes
+        ],
+        timezone.now(),
+    )
+    for r in inserted:
+        r.peserta_id = (
+            r.existing.peserta_id if r.existing else peserta_ids[r.record.nik]
+        )
+    member_ids = dict(
+        insert_dicts(
+            Kepesertaan,
+            (
+                {
+                    "peserta_id": r.peserta_id,
+                    "kind": r.record.kind,
+                    "desa_id": r.record.desa,
+                    "import_batch_id": batch.pk,
+                    "registered_on": r.record.registered_on or today,
+                    **rules.membership_values(r.record),
+                }
+                for r in inserted
+            ),
+            returning=("peserta_id", "id"),
+            match="peserta_id",
+            where={"import_batch_id": batch.pk, "status": str(Status.TERDAFTAR)},
+        )
+    )
+    insert_dicts(
+        StatusHistory,
+        (
+            {
+                "kepesertaan_id": member_ids[r.peserta_id],
+                "status": Status.TERDAFTAR,
+                "reason": "Impor #{}".format(batch.pk),
+                "actor_id": user_id,
+            }
+            for r in inserted
+        ),
+    )
+    _bulk_update_members(
+        [r for r in chunk if r.outcome == "updated" and r.decision.membership_changes],
+        batch,
+        timezone.now(),
+    )
+    events = [
+        {
+            "actor_id": user_id,
+            "action": "create",
+            "model": "participants.Kepesertaan",
+            "object_id": str(member_ids[r.peserta_id]),
+            "region_code": r.record.desa,
+            "note": note.format(batch.pk, r.row),
+            "changes": {
+                "peserta_id": [None, r.peserta_id],
+                "nik": [None, mask_nik(r.record.nik)],
+                "kind": [None, r.record.kind],
+                "sumber_dana": [None, r.record.sumber_dana],
+            },
+        }
+        for r in inserted
+    ]
+    for r in chunk:
+        if r.outcome == "updated" or (
+            r.outcome == "inserted" and r.decision.peserta_changes
+        ):
+            events.extend(_update_events(r, user_id, note.format(batch.pk, r.row)))
+    insert_dicts(AuditEvent, events)
+
+
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _update_events(r: _Row, user_id, note: str) -> list[dict]:
+    events = []
+    if r.decision.peserta_changes:
+        events.append(
+            {
+                "actor_id": user_id,
+                "action": "update",
+                "model": "participants.Peserta",
+                "object_id": str(r.existing.peserta_id),
+                "region_code": r.record.desa,
+                "note": note,
+                "changes": {
+                    f: [_plain(r.existing.person.get(f)), _plain(v)]
+                    for f, v in r.decision.peserta_changes.items()
+                },
+            }
+        )
+    if r.decision.membership_changes and r.existing.membership:
+        events.append(
+            {
+                "actor_id": user_id,
+                "action": "update",
+                "model": "participants.Kepesertaan",
+                "object_id": str(r.existing.membership["id"]),
+                "region_code": r.record.desa,
+                "note": note,
+                "changes": {
+                    f: [_plain(r.existing.membership.get(f)), _plain(v)]
+                    for f, v in r.decision.membership_changes.items()
+                },
+            }
+        )
+    return events
+
+
+def _bulk_update_people(rows: list[_Row], now) -> None:
+    if not rows:
+        return
+    fields = sorted({f for r in rows for f in r.decision.peserta_changes})
+    objs = []
+    for r in rows:
+        values = {f: r.existing.person[f] for f in rules.PESERTA_FIELDS}
+        values.update(r.decision.peserta_changes)
+        objs.append(
+            Peserta(
+                pk=r.existing.peserta_id,
+                nik=r.record.nik,
+                version=r.existing.person["version"] + 1,
+                updated_at=now,
+                **values,
+            )
+        )
+    Peserta.objects.bulk_update(objs, [*fields, "version", "updated_at"])
+
+
+def _bulk_update_members(rows: list[_Row], batch: ImportBatch, now) -> None:
+    if not rows:
+        return
+    fields = sorted({f for r in rows for f in r.decision.membership_changes})
+    objs = []
+    for r in rows:
+        m = r.existing.membership
+        values = {f: m[f] for f in rules.MEMBERSHIP_FIELDS}
+        values.update(r.decision.membership_changes)
+        objs.append(
+            Kepesertaan(
+                pk=m["id"],
+                version=m["version"] + 1,
+                updated_at=now,
+                import_batch=batch,
+                **values,
+            )
+        )
+    Kepesertaan.objects.bulk_update(
+        objs, [*fields, "version", "updated_at", "import_batch"]
+    )
+
+
+# --------------------------------------------------------------------------------------------------------------
+# 4. Finish: counters, error file.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def _finish(batch: ImportBatch, rows: list[_Row]) -> None:
+    rejected = [r for r in rows if r.outcome == "rejected"]
+    if rejected:
+        relative = "imports/errors/impor_{}_kesalahan.xlsx".format(batch.pk)
+        target = Path(settings.MEDIA_ROOT) / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_error_file(target, list(getattr(batch, "header", [])), rejected)
+        batch.error_file.name = relative
+    batch.state, batch.finished_at = ImportBatch.State.DONE, timezone.now()
+    batch.message = (
+        "Uji coba selesai: tidak ada yang disimpan." if batch.dry_run else "Selesai."
+    )
+    batch.save()
+
+
+def write_error_file(path: Path, header: list[str], rejected: Iterable) -> Path:
+    """The original cells of every refused row, then why (Indonesian, naming the column) and the source row."""
+    width = len(header)
+    lines = []
+    for r in rejected:
+        cells = list(r.cells) + [""] * (width - len(r.cells))
+        reason = "; ".join(
+            "{}: {}".format(column, message) for column, message in r.errors
+        )
+        lines.append([*cells[: max(width, len(r.cells))], reason, r.row])
+    return write_xlsx(path, [*header, ERROR_COLUMN, ROW_COLUMN], lines)
+
+
+def error_file_path(batch: ImportBatch) -> Path | None:
+    return (
+        Path(settings.MEDIA_ROOT) / batch.error_file.name if batch.error_file else None
+    )
+
+
+def summary(batch: ImportBatch, *, all_errors: bool = True) -> dict:
+    """INTERFACES.md shape: total, inserted, updated, unchanged, rejected, errors[{row, column, message}]."""
+    data = batch.summary()
+    if all_errors and getattr(batch, "all_errors", None) is not None:
+        data["errors"] = batch.all_errors
+    return data
+
+
+def preview(path, *, kind: str, limit: int = 5) -> dict:
+    """The detected column mapping and the first rows, shown before an upload is started."""
+    table = read_table(path)
+    mapping = rules.map_header(table.header)
+    rows = []
+    for number, cells in table.rows:
+        if is_blank(cells):
+            continue
+        rows.append({"row": number, "cells": [cell_text(c) for c in cells]})
+        if len(rows) >= limit:
+            break
+    return {
+        "header": mapping.headers,
+        "mapping": {
+            rules.LABELS[name]: mapping.headers[i]
+            for name, i in mapping.columns.items()
+        },
+        "missing": mapping.missing(kind) if kind in Kind.values else [],
+        "ignored": mapping.ignored,
+        "rows": rows,
+    }
+
+
+def validate_arguments(*, kind: str, region_code: str | None) -> None:
+    if kind not in Kind.values:
+        raise ValidationError("Jenis peserta harus perangkat atau rentan.")
+    if region_code and not Region.objects.filter(code=region_code).exists():
+        raise ValidationError("Kode wilayah {} tidak ditemukan.".format(region_code))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# 5. The downloadable template per kind.
+# --------------------------------------------------------------------------------------------------------------
+
+TEMPLATE_COLUMNS: dict[str, list[tuple[str, str]]] = {
+    Kind.PERANGKAT: [
+        ("nik", SAMPLE_NIK),
+        ("name", "Maria Contoh"),
+        ("birth_date", "17/08/1985"),
+        ("sex", "P"),
+        ("jabatan", "Kaur Keuangan"),
+        ("wage", 2022200),
+        ("start_of_term", "02/01/2020"),
+        ("desa_code", "53.01.04.2003"),
+        ("desa", "Bokonusan"),
+        ("kecamatan", "Semau"),
+        ("kabupaten", "Kabupaten Kupang"),
+        ("sumber_dana", "Alokasi Dana Desa (ADD)"),
+        ("phone", "081234567890"),
+        ("kpj", ""),
+        ("jht", "Tidak"),
+        ("jp", "Tidak"),
+    ],
+    Kind.RENTAN: [
+        ("nik", SAMPLE_NIK),
+        ("name", "Maria Contoh"),
+        ("birth_date", "17/08/1985"),
+        ("sex", "P"),
+        ("pekerjaan", "Petani"),
+        ("wage", 1000000),
+        ("desa_code", "53.01.04.2003"),
+        ("desa", "Bokonusan"),
+        ("kecamatan", "Semau"),
+        ("kabupaten", "Kabupaten Kupang"),
+        ("sumber_dana", "Dana Desa"),
+        ("phone", "081234567890"),
+        ("kpj", ""),
+        ("jht", "Tidak"),
+    ],
+}
+TEMPLATE_LABELS = {"wage": {Kind.PERANGKAT: "Siltap", Kind.RENTAN: "Penghasilan"}}
+
+
+def build_template(kind: str, path) -> Path:
+    """An XLSX with the columns for ``kind``, one sample row, NIK/KPJ/HP as text and dropdowns for the choices."""
+    import xlsxwriter
+
+    from lindung.participants.choices import Jabatan, Pekerjaan, RiskGroup, SumberDana
+
+    if kind not in Kind.values:
+        raise ImportFileError(
+            "jenis peserta harus 'perangkat' atau 'rentan', bukan '{}'".format(kind)
+        )
+    path = Path(path)
+    columns = TEMPLATE_COLUMNS[kind]
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("Peserta")
+    lists = workbook.add_worksheet("Pilihan")
+    head = workbook.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})
+    text = workbook.add_format({"num_format": "@"})
+    sample = workbook.add_format(
+        {"italic": True, "font_color": "#777777", "num_format": "@"}
+    )
+    options = {
+        "sex": ["L", "P"],
+        "jabatan": Jabatan.labels,
+        "pekerjaan": Pekerjaan.labels,
+        "sumber_dana": SumberDana.labels,
+        "jht": ["Ya", "Tidak"],
+        "jp": ["Ya", "Tidak"],
+        "risk_group": RiskGroup.labels,
+    }
+    list_col = 0
+    for col, (name, value) in enumerate(columns):
+        label = TEMPLATE_LABELS.get(name, {}).get(kind, rules.LABELS[name])
+        sheet.write_string(0, col, label, head)
+        sheet.set_column(col, col, max(14, len(label) + 4), text)
+        sheet.write_string(1, col, cell_text(value), sample)
+        if name in options:
+            values = [str(v) for v in options[name]]
+            lists.write_string(0, list_col, label, head)
+            lists.write_column(1, list_col, values)
+            ref = "=Pilihan!${0}$2:${0}${1}".format(
+                xlsxwriter.utility.xl_col_to_name(list_col), len(values) + 1
+            )
+            sheet.data_validation(
+                1,
+                col,
+                100000,
+                col,
+                {"validate": "list", "source": ref, "error_type": "warning"},
+            )
+            list_col += 1
+    sheet.write_comment(
+        1,
+        0,
+        "Baris contoh: ganti atau hapus sebelum mengunggah. Kolom NIK berformat Teks "
+        "agar 16 digit tidak berubah.",
+    )
+    sheet.freeze_panes(1, 0)
+    workbook.close()
+    return path

@@ -1,0 +1,256 @@
+"""Registry screens: list (htmx rows), detail with history and coverage, add/edit, status, KPJ, NIK unmasking."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lindung.accounts.models import user_can
+from lindung.common.format import mask_nik
+from lindung.regions.models import code_prefix_q
+
+from . import services
+from .choices import Kind, Status, SumberDana
+from .forms import EndForm, KepesertaanForm, KpjForm, StatusForm
+from .models import Kepesertaan
+
+PAGE_SIZE = 50
+logger = logging.getLogger(__name__)
+
+
+def filtered(user, params) -> tuple:
+    """The visible memberships filtered by q (NIK or name), region, kind, status and sumber_dana."""
+    qs = (
+        Kepesertaan.objects.visible_to(user)
+        .select_related("peserta", "desa")
+        .order_by("desa_id", "peserta__name")
+    )
+    q = (params.get("q") or "").strip()
+    if q:
+        digits = q.replace(" ", "")
+        qs = (
+            qs.filter(peserta__nik__startswith=digits)
+            if digits.isdigit()
+            else qs.filter(peserta__name__icontains=q)
+        )
+    if params.get("region"):
+        qs = qs.filter(code_prefix_q("desa__code", params["region"].strip()))
+    for name in ("kind", "status", "sumber_dana"):
+        if params.get(name):
+            qs = qs.filter(**{name: params[name]})
+    return qs
+
+
+@login_required
+def peserta_list(request):
+    qs = filtered(request.user, request.GET)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for k in page.object_list:
+        k.nik_masked = mask_nik(k.peserta.nik)
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "page": page,
+        "params": params.urlencode(),
+        "kinds": Kind.choices,
+        "statuses": Status.choices,
+        "sumber": SumberDana.choices,
+        "f": request.GET,
+        "can_add": user_can(request.user, "change"),
+    }
+    if request.htmx:
+        return render(request, "participants/_peserta_rows.html", context)
+    return render(request, "participants/list.html", context)
+
+
+def _get(request, pk: int) -> Kepesertaan:
+    return get_object_or_404(
+        Kepesertaan.objects.visible_to(request.user).select_related("peserta", "desa"),
+        pk=pk,
+    )
+
+
+def _coverage(kepesertaan: Kepesertaan) -> dict:
+    """Coverage strip from the contributions app, when that app provides it."""
+    try:
+        from lindung.contributions.services import coverage_strip, paid_through
+    except ImportError:
+        return {}
+    try:
+        return {
+            "strip": coverage_strip(kepesertaan, timezone.localdate()),
+            "paid_through": paid_through(kepesertaan),
+        }
+    except Exception:  # the other app's helper must never break the registry page
+        logger.exception("coverage strip failed for kepesertaan %s", kepesertaan.pk)
+        return {}
+
+
+def _template_exists(name: str) -> bool:
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+@login_required
+def peserta_detail(request, pk: int, nik: str | None = None):
+    k = _get(request, pk)
+    context = {
+        "k": k,
+        "nik_shown": nik or mask_nik(k.peserta.nik),
+        "unmasked": nik is not None,
+        "can_unmask": services.can_unmask(request.user, k) and nik is None,
+        "can_change": user_can(request.user, "change", k.desa_id)
+        and k.status != Status.BERHENTI,
+        "can_kpj": user_can(request.user, "validate", k.desa_id)
+        or user_can(request.user, "change", k.desa_id),
+        "history": k.history.select_related("actor"),
+        "others": k.peserta.kepesertaan.exclude(pk=k.pk).select_related("desa"),
+        "status_form": StatusForm(initial={"status": k.status}),
+        "end_form": EndForm(),
+        "kpj_form": KpjForm(initial={"kpj": k.kpj}),
+        "has_strip": _template_exists("contributions/_coverage_strip.html"),
+    }
+    if context["has_strip"]:
+        context.update(_coverage(k))
+    return render(request, "participants/detail.html", context)
+
+
+@login_required
+@require_POST
+def unmask(request, pk: int):
+    k = _get(request, pk)
+    nik = services.unmask_nik(actor=request.user, kepesertaan=k)
+    return peserta_detail(request, pk, nik=nik)
+
+
+def _form_initial(k: Kepesertaan) -> dict:
+    p = k.peserta
+    return {
+        "kind": k.kind,
+        "nik": p.nik,
+        "name": p.name,
+        "birth_date": p.birth_date.strftime("%d/%m/%Y"),
+        "sex": p.sex,
+        "desa_code": k.desa_id,
+        "jabatan": k.jabatan,
+        "pekerjaan": k.pekerjaan,
+        "wage": k.wage or "",
+        "sumber_dana": k.sumber_dana,
+        "jht": k.jht,
+        "jp": k.jp,
+        "risk_group": k.risk_group,
+        "kpj": k.kpj,
+        "phone": p.phone,
+        "version": k.version,
+        "start_of_term": k.start_of_term.strftime("%d/%m/%Y")
+        if k.start_of_term
+        else "",
+    }
+
+
+@login_required
+def peserta_form(request, pk: int | None = None):
+    k = _get(request, pk) if pk else None
+    if not user_can(request.user, "change", k.desa_id if k else None):
+        raise PermissionDenied
+    form = KepesertaanForm(
+        request.POST or None,
+        initial=_form_initial(k) if k else {"kind": request.GET.get("kind")},
+    )
+    if k is not None:
+        form.fields["nik"].disabled = True
+        form.fields["kind"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = form.service_data()
+            if k is not None:
+                data["kepesertaan_id"] = k.pk
+            saved, outcome = services.register_or_update(actor=request.user, data=data)
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        except PermissionDenied as exc:
+            form.add_error(
+                None, str(exc) or _("You may not change data in this region.")
+            )
+        else:
+            messages.success(
+                request,
+                {
+                    "inserted": _("Participant registered."),
+                    "updated": _("Changes saved."),
+                    "unchanged": _("Nothing changed."),
+                }[outcome],
+            )
+            return redirect("participants:detail", pk=saved.pk)
+    return render(request, "participants/form.html", {"form": form, "k": k})
+
+
+def _post_action(request, pk: int, form_class, action) -> object:
+    k = _get(request, pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            message = action(k, form.cleaned_data)
+            messages.success(request, message)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.error(request, _("Please check the form."))
+    return redirect("participants:detail", pk=k.pk)
+
+
+@login_required
+@require_POST
+def change_status(request, pk: int):
+    def act(k, data):
+        services.change_status(
+            actor=request.user,
+            kepesertaan=k,
+            status=data["status"],
+            reason=data["reason"],
+        )
+        return _("Status changed.")
+
+    return _post_action(request, pk, StatusForm, act)
+
+
+@login_required
+@require_POST
+def end(request, pk: int):
+    def act(k, data):
+        services.end_membership(
+            actor=request.user,
+            kepesertaan=k,
+            reason=data["reason"],
+            ended_on=data["ended_on"],
+        )
+        return _("Membership ended.")
+
+    return _post_action(request, pk, EndForm, act)
+
+
+@login_required
+@require_POST
+def set_kpj(request, pk: int):
+    def act(k, data):
+        _k, warning = services.set_kpj(
+            actor=request.user, kepesertaan=k, kpj=data["kpj"]
+        )
+        return _("KPJ saved.") + (" " + warning if warning else "")
+
+    return _post_action(request, pk, KpjForm, act)

@@ -1,0 +1,94 @@
+"""Browser journeys on the NTT demo: each role's dashboard, the participant list, an upload, the rakor PDF."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from lindung import demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+SHOTS = Path("screenshots")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
+        yield b
+        b.close()
+
+
+def _login(browser, live_server, username: str, viewport=None):
+    ctx = browser.new_context(
+        accept_downloads=True, viewport=viewport or {"width": 1280, "height": 900}
+    )
+    page = ctx.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", demo.DEMO_PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state()
+    return ctx, page
+
+
+def test_demo_roles_dashboards_and_rakor_pdf(browser, live_server):
+    from lindung.regions.services import load_regions
+
+    load_regions(prefix="53")
+    demo.load_demo()
+    SHOTS.mkdir(exist_ok=True)
+
+    ctx, page = _login(browser, live_server, "provinsi")
+    body = page.content()
+    assert "19.629" in body  # perangkat protected in NTT
+    assert "7.031" in body and "5.353" in body
+    assert (
+        page.locator("svg.map rect[fill='#c0392b']").count() == 2
+    )  # Sabu Raijua and Sumba Barat Daya in red
+    page.screenshot(path=str(SHOTS / "dashboard-provinsi.png"), full_page=True)
+    page.goto(f"{live_server.url}/laporan/rakor/?region=53")
+    with page.expect_download() as download:
+        page.click("#dl-pdf")
+    path = download.value.path()
+    assert Path(path).read_bytes()[:5] == b"%PDF-"
+    ctx.close()
+
+    ctx, page = _login(browser, live_server, "kabupaten")
+    assert "Sumba Barat Daya" in page.content()
+    assert page.locator("#village-table tr.red").count() > 0
+    page.screenshot(path=str(SHOTS / "dashboard-kabupaten.png"), full_page=True)
+    ctx.close()
+
+    ctx, page = _login(
+        browser, live_server, "desa", viewport={"width": 390, "height": 844}
+    )
+    assert "Bokonusan" in page.content()
+    page.screenshot(path=str(SHOTS / "dashboard-desa-phone.png"), full_page=True)
+    ctx.close()
+
+    ctx, page = _login(browser, live_server, "bpjs")
+    assert page.locator("#bpjs-queue").count() == 1
+    page.screenshot(path=str(SHOTS / "dashboard-bpjs.png"), full_page=True)
+    ctx.close()
+
+    ctx, page = _login(browser, live_server, "pemantau")
+    assert "19.629" in page.content()
+    ctx.close()

@@ -1,0 +1,356 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from python_calamine import CalamineWorkbook
+
+from lindung.accounts.models import AuditEvent
+from lindung.imports import services
+from lindung.imports.models import ImportBatch
+from lindung.participants.models import Kepesertaan, Peserta, StatusHistory
+from lindung.participants.services import end_membership
+from tests.participants.factories import (
+    DESA_X,
+    DESA_X2,
+    DESA_Y,
+    make_kepesertaan,
+    nik_for,
+)
+
+from .helpers import HEADER, perangkat_row, write_csv, write_xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts(batch: ImportBatch) -> tuple:
+    return batch.inserted, batch.updated, batch.unchanged, batch.rejected
+
+
+def _balanced(batch: ImportBatch) -> bool:
+    return batch.total == sum(_counts(batch)) == batch.processed
+
+
+def test_it_imports_a_csv_and_every_row_is_accounted_for(tmp_path):
+    rows = [perangkat_row(i) for i in range(1, 6)] + [
+        perangkat_row(9, nik="5.30104E+15")
+    ]
+    batch = services.run_import(
+        actor=None, path=write_csv(tmp_path / "a.csv", rows), kind="perangkat"
+    )
+    assert _counts(batch) == (5, 0, 0, 1) and _balanced(batch) and batch.state == "done"
+    assert Kepesertaan.objects.count() == 5 and StatusHistory.objects.count() == 5
+    assert (
+        AuditEvent.objects.filter(
+            action="create", model="participants.Kepesertaan"
+        ).count()
+        == 5
+    )
+    assert batch.errors == [
+        {"row": 7, "column": "No. NIK", "message": batch.errors[0]["message"]}
+    ]
+    assert "Teks" in batch.errors[0]["message"]
+
+
+def test_reimporting_the_same_file_changes_nothing_and_a_corrected_file_updates_in_place(
+    tmp_path,
+):
+    rows = [perangkat_row(i) for i in range(1, 4)]
+    path = write_csv(tmp_path / "a.csv", rows)
+    services.run_import(actor=None, path=path, kind="perangkat")
+    before = list(Kepesertaan.objects.order_by("pk").values_list("pk", "version"))
+    again = services.run_import(actor=None, path=path, kind="perangkat")
+    assert _counts(again) == (0, 0, 3, 0)
+    assert (
+        list(Kepesertaan.objects.order_by("pk").values_list("pk", "version")) == before
+    )
+    rows[1] = perangkat_row(2, wage="2.500.000", name="Orang Dua")
+    fixed = services.run_import(
+        actor=None, path=write_csv(tmp_path / "b.csv", rows), kind="perangkat"
+    )
+    assert _counts(fixed) == (0, 1, 2, 0)
+    k = Kepesertaan.objects.get(peserta__nik=nik_for(2))
+    assert (
+        k.wage == 2500000
+        and k.version == 2
+        and k.peserta.name == "Orang Dua"
+        and k.peserta.version == 2
+    )
+    assert Kepesertaan.objects.count() == 3
+
+
+def test_duplicates_inside_a_file_are_rejected_after_the_first_naming_it(tmp_path):
+    rows = [perangkat_row(1), perangkat_row(2), perangkat_row(1, name="Lagi")]
+    batch = services.run_import(
+        actor=None, path=write_csv(tmp_path / "d.csv", rows), kind="perangkat"
+    )
+    assert _counts(batch) == (2, 0, 0, 1)
+    assert batch.errors[0]["row"] == 4 and "baris 2" in batch.errors[0]["message"]
+
+
+def test_same_nik_active_in_another_village_is_a_conflict(tmp_path):
+    make_kepesertaan(desa_code=DESA_X2, jabatan="Kepala Dusun")
+    batch = services.run_import(
+        actor=None,
+        path=write_csv(tmp_path / "c.csv", [perangkat_row(1)]),
+        kind="perangkat",
+    )
+    assert _counts(batch) == (0, 0, 0, 1) and DESA_X2 in batch.errors[0]["message"]
+
+
+def test_a_person_whose_membership_ended_gets_a_new_membership(tmp_path):
+    k = make_kepesertaan(desa_code=DESA_X2, jabatan="Kepala Dusun")
+    end_membership(actor=None, kepesertaan=k, reason="pindah", ended_on=dt.date.today())
+    batch = services.run_import(
+        actor=None,
+        path=write_csv(tmp_path / "c.csv", [perangkat_row(1)]),
+        kind="perangkat",
+    )
+    assert (
+        _counts(batch) == (1, 0, 0, 0)
+        and Peserta.objects.count() == 1
+        and Kepesertaan.objects.count() == 2
+    )
+
+
+def test_row_numbers_are_the_spreadsheets_own_with_blank_rows_skipped(tmp_path):
+    rows = [
+        perangkat_row(1),
+        ["", "", "", "", "", "", "", ""],
+        perangkat_row(2, birth="31/02/1968"),
+    ]
+    path = write_xlsx(tmp_path / "n.xlsx", rows, start_row=2)
+    batch = services.run_import(actor=None, path=path, kind="perangkat")
+    assert (
+        batch.total == 2
+        and batch.errors[0]["row"] == 6
+        and batch.errors[0]["column"] == "Tgl Lahir"
+    )
+
+
+def test_xlsx_number_cells_for_nik_are_refused_and_date_cells_and_money_numbers_accepted(
+    tmp_path,
+):
+    rows = [
+        perangkat_row(1, birth=dt.datetime(1968, 8, 5), wage=2022200.0),
+        perangkat_row(2, nik=float(nik_for(2))),
+    ]
+    batch = services.run_import(
+        actor=None, path=write_xlsx(tmp_path / "x.xlsx", rows), kind="perangkat"
+    )
+    assert _counts(batch) == (1, 0, 0, 1) and "angka" in batch.errors[0]["message"]
+    assert Kepesertaan.objects.get().wage == 2022200
+
+
+def test_error_file_has_original_cells_and_a_reason_column(tmp_path):
+    rows = [
+        perangkat_row(1),
+        perangkat_row(2, desa="53.01.04.9999"),
+        perangkat_row(3, sex="X"),
+    ]
+    batch = services.run_import(
+        actor=None, path=write_csv(tmp_path / "e.csv", rows), kind="perangkat"
+    )
+    sheet = (
+        CalamineWorkbook.from_path(str(services.error_file_path(batch)))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
+    assert sheet[0] == [*HEADER, "Keterangan kesalahan", "Baris asal"]
+    assert (
+        sheet[1][:8] == perangkat_row(2, desa="53.01.04.9999")
+        and "tidak ditemukan" in sheet[1][8]
+    )
+    assert sheet[1][8].startswith("Kode Desa:") and int(sheet[2][9]) == 4
+
+
+def test_rows_outside_the_users_region_are_rejected_with_a_reason(
+    tmp_path, operator_desa
+):
+    rows = [
+        perangkat_row(1),
+        perangkat_row(2, desa=DESA_Y, nik=nik_for(2, prefix="531801")),
+    ]
+    batch = services.run_import(
+        actor=operator_desa, path=write_csv(tmp_path / "s.csv", rows), kind="perangkat"
+    )
+    assert (
+        _counts(batch) == (1, 0, 0, 1)
+        and "di luar wilayah kewenangan" in batch.errors[0]["message"]
+    )
+
+
+def test_region_option_limits_the_villages(tmp_path):
+    rows = [
+        perangkat_row(1),
+        perangkat_row(2, desa=DESA_Y, nik=nik_for(2, prefix="531801")),
+    ]
+    batch = services.run_import(
+        actor=None,
+        path=write_csv(tmp_path / "r.csv", rows),
+        kind="perangkat",
+        region_code="53.01",
+    )
+    assert _counts(batch) == (1, 0, 0, 1)
+
+
+@pytest.mark.parametrize("fixture", ["viewer_user", "provinsi_user"])
+def test_users_without_import_permission_are_refused(tmp_path, request, fixture):
+    user = request.getfixturevalue(fixture)
+    with pytest.raises(PermissionDenied):
+        services.run_import(
+            actor=user,
+            path=write_csv(tmp_path / "p.csv", [perangkat_row(1)]),
+            kind="perangkat",
+        )
+
+
+def test_dry_run_counts_but_writes_nothing(tmp_path):
+    batch = services.run_import(
+        actor=None,
+        path=write_csv(tmp_path / "y.csv", [perangkat_row(1)]),
+        kind="perangkat",
+        dry_run=True,
+    )
+    assert _counts(batch) == (1, 0, 0, 0) and not Kepesertaan.objects.exists()
+
+
+def test_a_crash_mid_way_keeps_earlier_batches_and_a_rerun_finishes(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    path = write_csv(tmp_path / "big.csv", [perangkat_row(i) for i in range(1, 6)])
+    real = services._write_chunk
+    calls = {"n": 0}
+
+    def flaky(batch, chunk, actor):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            real(batch, chunk, actor)
+            raise RuntimeError("listrik padam")
+        real(batch, chunk, actor)
+
+    monkeypatch.setattr(services, "_write_chunk", flaky)
+    with pytest.raises(RuntimeError):
+        services.run_import(actor=None, path=path, kind="perangkat")
+    failed = ImportBatch.objects.get()
+    assert (
+        failed.state == "failed"
+        and failed.processed == 2
+        and failed.inserted == 2
+        and _balanced(failed) is False
+    )
+    assert failed.processed == sum(_counts(failed)) and Kepesertaan.objects.count() == 2
+    monkeypatch.setattr(services, "_write_chunk", real)
+    rerun = services.run_import(actor=None, path=path, kind="perangkat")
+    assert _counts(rerun) == (3, 0, 2, 0) and Kepesertaan.objects.count() == 5
+
+
+def test_a_file_without_required_columns_fails_as_a_whole(tmp_path):
+    path = write_csv(tmp_path / "h.csv", [["1", "2"]], header=["NIK", "Nama"])
+    with pytest.raises(services.ImportFileError, match="kolom wajib"):
+        services.run_import(actor=None, path=path, kind="perangkat")
+    assert ImportBatch.objects.get().state == "failed"
+
+
+@pytest.mark.parametrize("name,content", [("x.pdf", b"%PDF"), ("x.xlsx", b"not a zip")])
+def test_unreadable_files_raise_import_file_error(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(services.ImportFileError):
+        services.run_import(actor=None, path=path, kind="perangkat")
+
+
+def test_comma_csv_and_village_by_name(tmp_path):
+    header = [
+        "NIK",
+        "Nama",
+        "Tanggal Lahir",
+        "Jenis Kelamin",
+        "Pekerjaan",
+        "Penghasilan",
+        "Desa",
+        "Kecamatan",
+        "Kabupaten",
+        "Sumber Dana",
+    ]
+    rows = [
+        [
+            nik_for(1),
+            "Ani",
+            "17 Agustus 1968",
+            "L",
+            "Nelayan",
+            "1.000.000",
+            "Desa Bokonusan",
+            "Semau",
+            "Kab. Kupang",
+            "Dana Desa",
+        ]
+    ]
+    rows[0][0] = nik_for(1, day=17)
+    batch = services.run_import(
+        actor=None, path=write_csv(tmp_path / "c.csv", rows, header, ","), kind="rentan"
+    )
+    assert (
+        _counts(batch) == (1, 0, 0, 0) and Kepesertaan.objects.get().desa_id == DESA_X
+    )
+
+
+def test_second_kepala_desa_in_the_same_file_is_rejected_naming_the_first_row(tmp_path):
+    rows = [perangkat_row(1, jabatan="Kepala Desa"), perangkat_row(2, jabatan="Kades")]
+    batch = services.run_import(
+        actor=None, path=write_csv(tmp_path / "k.csv", rows), kind="perangkat"
+    )
+    assert _counts(batch) == (1, 0, 0, 1) and "baris 2" in batch.errors[0]["message"]
+
+
+def test_template_round_trip_refuses_the_sample_row_and_has_text_nik_and_dropdowns(
+    tmp_path,
+):
+    path = services.build_template("perangkat", tmp_path / "t.xlsx")
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    assert (
+        sheet[0][0] == "NIK"
+        and sheet[1][0] == services.SAMPLE_NIK
+        and "Jabatan" in sheet[0]
+    )
+    import zipfile
+
+    xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    assert xml.count("<dataValidation ") >= 4 and "Pilihan!" in xml
+    batch = services.run_import(actor=None, path=path, kind="perangkat")
+    assert _counts(batch) == (0, 0, 0, 1) and "contoh" in batch.errors[0]["message"]
+
+
+def test_summary_has_the_interfaces_shape(tmp_path):
+    batch = services.run_import(
+        actor=None,
+        path=write_csv(tmp_path / "j.csv", [perangkat_row(1)]),
+        kind="perangkat",
+    )
+    data = json.loads(json.dumps(services.summary(batch)))
+    assert set(data) == {
+        "total",
+        "inserted",
+        "updated",
+        "unchanged",
+        "rejected",
+        "errors",
+    }
+
+
+def test_a_blank_cell_in_a_later_file_does_not_erase_a_stored_value(tmp_path):
+    services.run_import(
+        actor=None,
+        path=write_csv(tmp_path / "a.csv", [perangkat_row(1)]),
+        kind="perangkat",
+    )
+    again = services.run_import(
+        actor=None,
+        path=write_csv(tmp_path / "b.csv", [perangkat_row(1, wage="")]),
+        kind="perangkat",
+    )
+    assert _counts(again) == (0, 0, 1, 0) and Kepesertaan.objects.get().wage == 2022200

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from lindung.imports.models import ImportBatch
+from lindung.participants.models import Kepesertaan
+
+from .helpers import perangkat_row, write_csv, write_xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def test_upload_preview_start_progress_and_error_download(
+    client, operator_desa, tmp_path
+):
+    client.force_login(operator_desa)
+    path = write_xlsx(
+        tmp_path / "u.xlsx", [perangkat_row(1), perangkat_row(2, sex="?")]
+    )
+    upload = SimpleUploadedFile("data desa.xlsx", path.read_bytes())
+    preview = client.post(
+        reverse("imports:upload"), {"file": upload, "kind": "perangkat"}
+    )
+    body = preview.content.decode()
+    assert preview.status_code == 200 and "No. NIK" in body and "Orang 1" in body
+    batch = ImportBatch.objects.get()
+    started = client.post(
+        reverse("imports:start", args=[batch.pk])
+    )  # ImmediateBackend: runs inline
+    assert started.status_code == 302
+    batch.refresh_from_db()
+    assert (batch.state, batch.inserted, batch.rejected) == (
+        "done",
+        1,
+        1,
+    ) and Kepesertaan.objects.count() == 1
+    fragment = client.get(
+        reverse("imports:batch", args=[batch.pk]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert (
+        "hx-trigger" not in fragment
+        and "Jenis Kelamin" not in fragment
+        or "L/P" in fragment
+    )
+    download = client.get(reverse("imports:errors", args=[batch.pk]))
+    assert download.status_code == 200 and download["Content-Disposition"].startswith(
+        "attachment"
+    )
+
+
+def test_unfinished_batch_polls_with_htmx(client, operator_desa):
+    batch = ImportBatch.objects.create(
+        kind="perangkat",
+        filename="x.csv",
+        actor=operator_desa,
+        state="running",
+        total=10,
+        processed=5,
+    )
+    client.force_login(operator_desa)
+    body = client.get(
+        reverse("imports:batch", args=[batch.pk]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert 'hx-trigger="every 1s"' in body and "width:50%" in body
+
+
+def test_missing_columns_are_shown_before_starting(client, operator_desa, tmp_path):
+    client.force_login(operator_desa)
+    path = write_csv(tmp_path / "m.csv", [["1"]], header=["NIK"])
+    body = client.post(
+        reverse("imports:upload"),
+        {"file": SimpleUploadedFile("m.csv", path.read_bytes()), "kind": "perangkat"},
+    ).content.decode()
+    assert (
+        "Nama" in body
+        and reverse("imports:start", args=[ImportBatch.objects.get().pk]) not in body
+    )
+
+
+def test_other_users_batches_are_404_and_viewers_cannot_upload(
+    client, operator_desa, operator_desa_y, viewer_user
+):
+    batch = ImportBatch.objects.create(
+        kind="perangkat", filename="x.csv", actor=operator_desa
+    )
+    client.force_login(operator_desa_y)
+    assert client.get(reverse("imports:batch", args=[batch.pk])).status_code == 404
+    client.force_login(viewer_user)
+    assert client.get(reverse("imports:upload")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "kind,column", [("perangkat", "Jabatan"), ("rentan", "Pekerjaan")]
+)
+def test_template_download(client, operator_desa, kind, column):
+    client.force_login(operator_desa)
+    response = client.get(reverse("imports:template"), {"kind": kind})
+    assert (
+        response.status_code == 200
+        and b"".join(response.streaming_content)[:2] == b"PK"
+    )
