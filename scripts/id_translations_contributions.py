@@ -44,16 +44,14 @@ ID = {
     "Unpaid": "Belum dibayar",
     "Partly paid": "Dibayar sebagian",
     "Paid": "Lunas",
-    "Billing {period}: {bills} bills ({supplementary} supplementary), {lines} lines.":
-        "Tagihan {period}: {bills} tagihan ({supplementary} susulan), {lines} baris.",
+    "Billing {period}: {bills} bills ({supplementary} supplementary), {lines} lines.": "Tagihan {period}: {bills} tagihan ({supplementary} susulan), {lines} baris.",
     "Payment recorded.": "Pembayaran dicatat.",
     # templates
     "Bills": "Tagihan",
     "Bill": "Tagihan",
     "Contribution bills": "Tagihan iuran",
     "Run billing": "Buat tagihan",
-    "Safe to run again: members already billed are skipped; new members get a supplementary bill.":
-        "Aman dijalankan ulang: peserta yang sudah ditagih dilewati; peserta baru mendapat tagihan susulan.",
+    "Safe to run again: members already billed are skipped; new members get a supplementary bill.": "Aman dijalankan ulang: peserta yang sudah ditagih dilewati; peserta baru mendapat tagihan susulan.",
     "No bills yet.": "Belum ada tagihan.",
     "%(n)s bills": "%(n)s tagihan",
     "Payer": "Pembayar",
@@ -73,9 +71,8 @@ ID = {
     "No payments yet.": "Belum ada pembayaran.",
     "Late fee for bill %(number)s (%(months)s months)": "Denda keterlambatan tagihan %(number)s (%(months)s bulan)",
     "Rates and rules": "Tarif dan aturan",
-    "Rules are data: a BPJS administrator edits them in the admin. Rows not yet confirmed by a read source are marked.":
-        "Aturan adalah data: administrator BPJS mengubahnya di admin. Baris yang belum dikonfirmasi sumber yang "
-        "dibaca ditandai.",
+    "Rules are data: a BPJS administrator edits them in the admin. Rows not yet confirmed by a read source are marked.": "Aturan adalah data: administrator BPJS mengubahnya di admin. Baris yang belum dikonfirmasi sumber yang "
+    "dibaca ditandai.",
     "awaiting confirmation": "menunggu konfirmasi",
     "Tariffs": "Tarif",
     "Segment": "Segmen",
@@ -100,11 +97,9 @@ ID = {
     "Reconciliation": "Rekonsiliasi",
     "Filter": "Saring",
     "Import payments": "Impor pembayaran",
-    "Columns: payer, period or bill, amount, date, reference.":
-        "Kolom: pembayar, periode atau tagihan, jumlah, tanggal, referensi.",
+    "Columns: payer, period or bill, amount, date, reference.": "Kolom: pembayar, periode atau tagihan, jumlah, tanggal, referensi.",
     "Row": "Baris",
-    "%(total)s rows: %(accepted)s accepted, %(rejected)s rejected.":
-        "%(total)s baris: %(accepted)s diterima, %(rejected)s ditolak.",
+    "%(total)s rows: %(accepted)s accepted, %(rejected)s rejected.": "%(total)s baris: %(accepted)s diterima, %(rejected)s ditolak.",
     "Payments that match no bill": "Pembayaran tanpa tagihan yang cocok",
     "Not applied": "Belum dialokasikan",
     "None.": "Tidak ada.",
@@ -119,9 +114,8 @@ ID = {
     "Budget": "Anggaran",
     "Contribution budget": "Anggaran iuran",
     "Show": "Tampilkan",
-    "Participants × monthly contribution over 12 months at the rates in force (relief months included); owed = billed − paid.":
-        "Peserta × iuran bulanan selama 12 bulan dengan tarif yang berlaku (termasuk bulan keringanan); "
-        "terutang = ditagih − dibayar.",
+    "Participants × monthly contribution over 12 months at the rates in force (relief months included); owed = billed − paid.": "Peserta × iuran bulanan selama 12 bulan dengan tarif yang berlaku (termasuk bulan keringanan); "
+    "terutang = ditagih − dibayar.",
     "Participants": "Peserta",
     "Annual projection": "Proyeksi setahun",
     "Still owed": "Masih terutang",

@@ -36,7 +36,7 @@ def main() -> None:
     PO.write_text(text)
     subprocess.run(["msgfmt", "-o", str(PO.with_suffix(".mo")), str(PO)], check=True)
     missing = [m.group(1) for m in entry.finditer(text) if m.group(1)]
-    print(f"untranslated: {len(missing)}", *missing[:50], sep="\n  ")
+    print(f"untranslated: {len(missing)}", *missing[:300], sep="\n  ")
 
 
 if __name__ == "__main__":

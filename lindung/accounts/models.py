@@ -189,7 +189,9 @@ def is_national(user) -> bool:
     """Superusers and BPJS officers without a region restriction see the whole country."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return user.is_superuser or any(role == Role.BPJS and region is None for role, region in _assignments(user))
+    return user.is_superuser or any(
+        role == Role.BPJS and region is None for role, region in _assignments(user)
+    )
 
 
 def primary_role(user) -> str | None:

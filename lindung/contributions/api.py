@@ -193,5 +193,7 @@ def coverage(
     "/iuran/budget",
     summary="Budget projection per desa and kabupaten/kota and funding source",
 )
-def budget(request, year: int = Query(..., ge=2000, le=2100), region: str | None = None):
+def budget(
+    request, year: int = Query(..., ge=2000, le=2100), region: str | None = None
+):
     return services.budget_projection(user=request.user, year=year, region_code=region)
