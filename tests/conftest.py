@@ -60,3 +60,50 @@ def operator_desa_y(db):
 @pytest.fixture
 def viewer_user(db):
     return make_user("viewer", ["53"])
+
+
+def _reload_reference_data() -> None:
+    """Put back what migrations and the session fixture load, after a transactional test flushed it."""
+    import importlib
+
+    from django.apps import apps
+
+    from lindung.regions.models import Region
+
+    if not Region.objects.filter(code="53").exists():
+        from lindung.regions.services import load_regions
+
+        load_regions(prefix="53")
+    for app, migration, model in (
+        ("contributions", "0002_rules_data", "Tariff"),
+        ("agreements", "0002_default_settings", "ReportSetting"),
+    ):
+        if not apps.get_model(app, model).objects.exists():
+            importlib.import_module(f"lindung.{app}.migrations.{migration}").load(
+                apps, None
+            )
+    from lindung.claims import seed
+    from lindung.claims.models import BenefitTable, DocumentRequirement, ScholarshipRate
+
+    if not BenefitTable.objects.exists():
+        seed.load(BenefitTable, ScholarshipRate, DocumentRequirement)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests (browser, fuzzing) end with a flush that also empties the reference tables."""
+    uses_db = {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if uses_db or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue(
+            "transactional_db" if _is_transactional(request) else "db"
+        )
+        _reload_reference_data()
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return (
+        bool(marker and marker.kwargs.get("transaction"))
+        or "transactional_db" in request.fixturenames
+        or ("live_server" in request.fixturenames)
+    )

@@ -82,12 +82,50 @@ def _workbook_rows(path: Path) -> Iterator[list]:
     yield from rows
 
 
+# A spreadsheet may not unpack to more than this (a "zip bomb" of a few KB can unpack to many GB).
+MAX_UNPACKED_BYTES = 2 * 1024**3
+MAX_PACK_RATIO = 200
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (BIFF in an OLE container)
+
+
+def check_file_type(path: Path) -> None:
+    """Refuse a file whose content is not what its extension says, or that would unpack to too much."""
+    import zipfile
+
+    suffix = path.suffix.lower()
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if suffix in (".xlsx", ".ods"):
+        if not zipfile.is_zipfile(path):
+            raise SpreadsheetError(
+                "berkas {} bukan spreadsheet {} yang sah".format(path.name, suffix)
+            )
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        packed = max(path.stat().st_size, 1)
+        if unpacked > MAX_UNPACKED_BYTES or unpacked / packed > MAX_PACK_RATIO:
+            raise SpreadsheetError(
+                "berkas {} ditolak: isinya membengkak menjadi {:,} byte saat dibuka (kemungkinan zip bomb)".format(
+                    path.name, unpacked
+                )
+            )
+    elif suffix == ".xls" and head != OLE_MAGIC:
+        raise SpreadsheetError(
+            "berkas {} bukan spreadsheet .xls yang sah".format(path.name)
+        )
+    elif suffix in CSV_EXTENSIONS and (
+        head.startswith(b"MZ") or head.startswith(b"\x7fELF")
+    ):
+        raise SpreadsheetError("berkas {} adalah program, bukan CSV".format(path.name))
+
+
 def iter_raw_rows(path: str | Path) -> Iterator[tuple[int, list]]:
     """Every row of the first sheet (or the CSV), numbered from 1, blanks included."""
     path = Path(path)
     if not path.is_file():
         raise SpreadsheetError("berkas tidak ditemukan: {}".format(path))
     suffix = path.suffix.lower()
+    check_file_type(path)
     if suffix in CSV_EXTENSIONS:
         return _numbered(_csv_rows(path))
     if suffix in SPREADSHEET_EXTENSIONS:

@@ -103,6 +103,14 @@ _PAYER_NAMES = {
 }
 
 
+def _payer_label(kind: str, region_type: str, region_name: str) -> str:
+    """ "Pemerintah Desa Bokonusan"; kabupaten/kota names already carry their type ("Kabupaten Kupang")."""
+    type_word = region_type.replace("_", " ").title()
+    if region_name.lower().startswith(type_word.lower() + " "):
+        type_word = ""
+    return " ".join(_PAYER_NAMES[kind].format(type=type_word, name=region_name).split())
+
+
 def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -147,10 +155,7 @@ def ensure_payers(
             label = (
                 names.get(peserta_id, "")
                 if kind == PayerKind.SELF
-                else _PAYER_NAMES[kind].format(
-                    type=region_types[region].replace("_", " ").title(),
-                    name=region_names[region],
-                )
+                else _payer_label(kind, region_types[region], region_names[region])
             )
             objs.append((code, kind, label[:200], region, peserta_id, created))
         bulk_insert(

@@ -33,7 +33,7 @@ def default_region(user) -> str:
     if None in codes:
         return "53" if _has_ntt() else ""
     codes = [c for c in codes if c]
-    return min(codes, key=len)[:5] if codes else ""
+    return min(codes, key=len) if codes else ""
 
 
 def _has_ntt() -> bool:

@@ -77,3 +77,33 @@ def test_backup_restore_round_trip_keeps_every_table(tmp_path):
     assert backup.table_checksums() == before
     member.peserta.refresh_from_db()
     assert member.peserta.name == "Agnes Cadangan"
+
+
+def test_zip_bomb_and_renamed_program_are_refused(tmp_path):
+    import zipfile
+
+    from lindung.common.spreadsheet import SpreadsheetError, read_table
+
+    bomb = tmp_path / "bom.xlsx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", b"0" * (50 * 1024 * 1024))
+    with pytest.raises(SpreadsheetError, match="zip bomb"):
+        read_table(bomb)
+    exe = tmp_path / "daftar.xlsx"
+    exe.write_bytes(b"MZ\x90\x00" + b"\x00" * 200)
+    with pytest.raises(SpreadsheetError, match="bukan spreadsheet"):
+        read_table(exe)
+    csv_exe = tmp_path / "daftar.csv"
+    csv_exe.write_bytes(b"\x7fELF" + b"\x00" * 200)
+    with pytest.raises(SpreadsheetError, match="program"):
+        read_table(csv_exe)
+
+
+def test_cli_import_of_a_renamed_program_fails_with_one_line(tmp_path, capsys):
+    from django.core.management.base import CommandError
+
+    exe = tmp_path / "daftar.xlsx"
+    exe.write_bytes(b"MZ" + b"\x00" * 100)
+    with pytest.raises(CommandError) as err:
+        call_command("import_peserta", str(exe), "--kind", "perangkat", "--json")
+    assert "\n" not in str(err.value) and "spreadsheet" in str(err.value)

@@ -54,6 +54,9 @@ class Command(BaseCommand):
                 "4",
                 "--access-logfile",
                 "-",
+                # UU PDP: no query strings in the access log (a search for a NIK or a name must not be logged).
+                "--access-logformat",
+                '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)s',
                 "--timeout",
                 "120",
             ],
