@@ -134,3 +134,13 @@ def browser():
         )
         yield b
         b.close()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Reports are cached by data version; ids repeat across rolled-back tests, so start each test empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

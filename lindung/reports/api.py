@@ -21,7 +21,7 @@ def rakor(request, region: str = "", as_of: dt.date | None = None):
         not region and not is_national(request.user)
     ):
         raise PermissionDenied("Wilayah di luar kewenangan Anda.")
-    report = services.rakor(
+    report = services.rakor_cached(
         user=request.user, region_code=region or None, as_of=as_of or dt.date.today()
     )
     return services.rakor_json(report)

@@ -47,8 +47,20 @@ def trend(
     user, region_code: str, today: dt.date, months: int = 6
 ) -> list[tuple[str, int]]:
     """Protected participants at the end of each of the last ``months`` months (current month: today)."""
+    from django.core.cache import cache
+
     from lindung.common.format import BULAN
 
+    key = "trend:{}:{}:{}:{}:{}".format(
+        region_code,
+        today.isoformat(),
+        months,
+        services.scope_key(user),
+        services.data_version(),
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     points = []
     for back in range(months - 1, -1, -1):
         first = _month(today, back)
@@ -56,11 +68,14 @@ def trend(
         members = services._memberships(user, region_code or None, day)
         count = members.filter(id__in=services._covered_ids(day)).count()
         points.append((f"{BULAN[first.month - 1][:3]} {first.year % 100:02d}", count))
+    cache.set(key, points, services.CACHE_SECONDS)
     return points
 
 
 def province_dashboard(user, region_code: str, today: dt.date) -> dict:
-    report = services.rakor(user=user, region_code=region_code or None, as_of=today)
+    report = services.rakor_cached(
+        user=user, region_code=region_code or None, as_of=today
+    )
     return {
         "dashboard_template": "reports/dash_province.html",
         "report": report,
@@ -175,7 +190,7 @@ def village_rows(user, kab_code: str, today: dt.date) -> list[dict]:
 def regency_dashboard(user, kab_code: str, today: dt.date) -> dict:
     from lindung.agreements.models import PKS, PlannedAction
 
-    report = services.rakor(user=user, region_code=kab_code, as_of=today)
+    report = services.rakor_cached(user=user, region_code=kab_code, as_of=today)
     return {
         "dashboard_template": "reports/dash_regency.html",
         "kabupaten": Region.objects.get(code=kab_code),

@@ -210,6 +210,42 @@ def _villages_without_protected(region: Region | None, members, covered) -> list
     ]
 
 
+def data_version() -> int:
+    """Changes whenever any audited write happens (every service writes an AuditEvent in its transaction)."""
+    from django.db.models import Max
+
+    from lindung.accounts.models import AuditEvent
+
+    return AuditEvent.objects.aggregate(v=Max("id"))["v"] or 0
+
+
+def scope_key(user) -> str:
+    """Users with the same role assignments see the same rows, so they can share cached reports."""
+    from lindung.accounts.models import UserRegion
+
+    if user is None or user.is_superuser:
+        return "all"
+    rows = sorted(UserRegion.objects.filter(user=user).values_list("role", "region_id"))
+    return ";".join(f"{role}:{region or '*'}" for role, region in rows)
+
+
+def rakor_cached(*, user, region_code: str | None, as_of: dt.date) -> dict:
+    """``rakor`` for pages and the API, cached until the next audited write (or CACHE_SECONDS at most)."""
+    from django.core.cache import cache
+
+    key = "rakor:{}:{}:{}:{}".format(
+        region_code or "", as_of.isoformat(), scope_key(user), data_version()
+    )
+    report = cache.get(key)
+    if report is None:
+        report = rakor(user=user, region_code=region_code, as_of=as_of)
+        cache.set(key, report, CACHE_SECONDS)
+    return report
+
+
+CACHE_SECONDS = 300
+
+
 def rakor_json(report: dict) -> dict:
     """The machine shape of INTERFACES.md: a list of per-regency objects plus ``total``."""
     keys = ["code", "name", *rules.COUNT_KEYS, "tahap"]

@@ -62,7 +62,9 @@ def _params(request) -> tuple[str, dt.date]:
 @login_required
 def rakor_page(request):
     region, as_of = _params(request)
-    report = services.rakor(user=request.user, region_code=region or None, as_of=as_of)
+    report = services.rakor_cached(
+        user=request.user, region_code=region or None, as_of=as_of
+    )
     return render(
         request,
         "reports/rakor.html",
@@ -81,7 +83,9 @@ def rakor_download(request, fmt: str):
     if fmt not in CONTENT_TYPES:
         raise Http404
     region, as_of = _params(request)
-    report = services.rakor(user=request.user, region_code=region or None, as_of=as_of)
+    report = services.rakor_cached(
+        user=request.user, region_code=region or None, as_of=as_of
+    )
     payload = {
         "json": exports.to_json,
         "csv": exports.to_csv,

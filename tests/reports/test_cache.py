@@ -1,0 +1,38 @@
+"""The cached rakor report always equals a recomputation, and any audited write invalidates it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from lindung.contributions.models import Tagihan
+from lindung.contributions.services import record_payment, run_billing
+from lindung.reports import services
+from tests.participants.factories import make_kepesertaan
+
+pytestmark = pytest.mark.django_db
+
+
+def test_cached_report_equals_recomputation_before_and_after_a_payment(provinsi_user):
+    today = dt.date.today()
+    member = make_kepesertaan()
+    run_billing(actor=None, period=today.replace(day=1))
+    first = services.rakor_cached(user=provinsi_user, region_code="53", as_of=today)
+    assert first == services.rakor(user=provinsi_user, region_code="53", as_of=today)
+    assert first["total"]["perangkat_terlindungi"] == 0
+
+    bill = Tagihan.objects.get(lines__kepesertaan=member)
+    record_payment(actor=None, payer=bill.payer, amount=bill.total, paid_at=today)
+    second = services.rakor_cached(user=provinsi_user, region_code="53", as_of=today)
+    assert second == services.rakor(user=provinsi_user, region_code="53", as_of=today)
+    assert second["total"]["perangkat_terlindungi"] == 1
+
+
+def test_cache_is_not_shared_between_scopes(operator_desa, operator_desa_y):
+    today = dt.date.today()
+    make_kepesertaan()
+    mine = services.rakor_cached(user=operator_desa, region_code="53", as_of=today)
+    other = services.rakor_cached(user=operator_desa_y, region_code="53", as_of=today)
+    assert mine["total"]["perangkat_terdaftar"] == 1
+    assert other["total"]["perangkat_terdaftar"] == 0
