@@ -21,14 +21,12 @@ def dashboard_context(user, today: dt.date | None = None) -> dict:
     if role in (Role.PROVINSI, Role.VIEWER) or (
         role == Role.BPJS and not is_national(user)
     ):
-        ctx = province_dashboard(user, codes[0][:2] if codes else "", today)
+        ctx = province_dashboard(user, min(codes, key=len)[:2] if codes else "", today)
         if role == Role.BPJS:
             ctx.update(bpjs_queue(user, today))
         return ctx
     if role == Role.BPJS:
-        ctx = province_dashboard(
-            user, "53" if Region.objects.filter(code="53").exists() else "", today
-        )
+        ctx = province_dashboard(user, "", today)
         ctx.update(bpjs_queue(user, today))
         return ctx
     if role == Role.KABUPATEN:

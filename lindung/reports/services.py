@@ -59,12 +59,30 @@ def _region_kabupaten(region: Region | None) -> list[Region]:
     return list(Region.objects.filter(code=code))
 
 
+def _visible_kabupaten(user, kabs: list[Region]) -> list[Region]:
+    """Only the kabupaten/kota rows the user's regions touch: a regency office does not get rows of zeros for
+    regencies whose people it may not see."""
+    from lindung.accounts.models import is_national, user_region_codes
+
+    if user is None or is_national(user):
+        return kabs
+    codes = user_region_codes(user)
+    return [
+        k
+        for k in kabs
+        if any(
+            c == k.code or c.startswith(k.code + ".") or k.code.startswith(c + ".")
+            for c in codes
+        )
+    ]
+
+
 def rakor(*, user, region_code: str | None, as_of: dt.date) -> dict:
     """Rows per kabupaten/kota with desa/kelurahan, perangkat registered/protected/target, rentan protected by
     funding group, pipeline stage and planned action; then totals, regencies without protection and villages
     without a protected official. Every count is set-based (a handful of grouped queries)."""
     region = get_object_or_404(Region, code=region_code) if region_code else None
-    kabs = _region_kabupaten(region)
+    kabs = _visible_kabupaten(user, _region_kabupaten(region))
     village_qs = Region.objects.filter(level=4)
     if region is not None:
         village_qs = village_qs.filter(code__startswith=region.code + ".")
@@ -187,12 +205,14 @@ def rakor(*, user, region_code: str | None, as_of: dt.date) -> dict:
             for r in unprotected
         ],
         "desa_tanpa_perangkat_terlindungi": _villages_without_protected(
-            region, members, covered
+            region, members, covered, user
         ),
     }
 
 
-def _villages_without_protected(region: Region | None, members, covered) -> list[dict]:
+def _villages_without_protected(
+    region: Region | None, members, covered, user=None
+) -> list[dict]:
     protected_desa = members.filter(kind=Kind.PERANGKAT, id__in=covered).values(
         "desa_id"
     )
@@ -203,6 +223,14 @@ def _villages_without_protected(region: Region | None, members, covered) -> list
     )
     if region is not None:
         qs = qs.filter(code__startswith=region.code + ".")
+    from lindung.accounts.models import is_national, user_region_codes
+
+    if user is not None and not is_national(user):
+        # Villages outside the user's regions are not "without protection", just not visible.
+        scope = Q(pk__in=[])
+        for code in user_region_codes(user):
+            scope |= code_prefix_q("code", code)
+        qs = qs.filter(scope)
     kab_names = dict(Region.objects.filter(level=2).values_list("code", "name"))
     return [
         {"code": code, "name": name, "kabupaten": kab_names.get(code[:5], "")}

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from lindung.accounts import audit
-from lindung.accounts.models import UserRegion, is_national, user_can
+from lindung.accounts.models import is_national, user_can, user_region_codes
 
 from . import charts, exports, services
 
@@ -21,25 +21,11 @@ CONTENT_TYPES = {
 
 
 def default_region(user) -> str:
-    """The widest region the user holds (national BPJS → '' = Indonesia)."""
-    if user.is_superuser:
-        return "53" if _has_ntt() else ""
-    codes = [
-        r
-        for r in UserRegion.objects.filter(user=user).values_list(
-            "region_id", flat=True
-        )
-    ]
-    if None in codes:
-        return "53" if _has_ntt() else ""
-    codes = [c for c in codes if c]
+    """The widest region the user holds; '' (Indonesia) for national BPJS officers and administrators."""
+    if is_national(user):
+        return ""
+    codes = user_region_codes(user)
     return min(codes, key=len) if codes else ""
-
-
-def _has_ntt() -> bool:
-    from lindung.participants.models import Kepesertaan
-
-    return Kepesertaan.objects.filter(desa__code__startswith="53.").exists()
 
 
 def _params(request) -> tuple[str, dt.date]:

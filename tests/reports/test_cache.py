@@ -36,3 +36,16 @@ def test_cache_is_not_shared_between_scopes(operator_desa, operator_desa_y):
     other = services.rakor_cached(user=operator_desa_y, region_code="53", as_of=today)
     assert mine["total"]["perangkat_terdaftar"] == 1
     assert other["total"]["perangkat_terdaftar"] == 0
+
+
+def test_a_regency_office_gets_only_its_own_rows(kabupaten_user):
+    today = dt.date.today()
+    make_kepesertaan()
+    report = services.rakor(user=kabupaten_user, region_code="53", as_of=today)
+    assert [r["code"] for r in report["rows"]] == ["53.01"]
+    assert all(
+        v["code"].startswith("53.01.")
+        for v in report["desa_tanpa_perangkat_terlindungi"]
+    )
+    national = services.rakor(user=None, region_code="53", as_of=today)
+    assert len(national["rows"]) == 22
