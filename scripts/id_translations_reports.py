@@ -100,4 +100,5 @@ ID = {
     "Bills": "Tagihan",
     "Claims": "Klaim",
     "valid": "berlaku",
+    "Choose a province to see its map.": "Pilih provinsi untuk melihat petanya.",
 }

@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 
 from .tiles import colour, layout
 
+MAX_TILES = 60
 COLOURS = {"red": "#c0392b", "amber": "#d68910", "green": "#1e8449"}
 
 
@@ -52,8 +53,11 @@ def bar_chart_svg(rows: list[dict]) -> str:
 
 
 def tile_map_svg(rows: list[dict]) -> str:
-    """Tile cartogram coloured by coverage; each tile links to the regency's report."""
-    if not rows:
+    """Tile cartogram coloured by coverage; each tile links to the regency's report.
+
+    Drawn per province: beyond MAX_TILES regencies (the national view) the tiles would be unreadable, so the page
+    asks for a province instead."""
+    if not rows or len(rows) > MAX_TILES:
         return ""
     pos = layout([r["code"] for r in rows])
     size, gap = 74, 6
