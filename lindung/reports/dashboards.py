@@ -131,8 +131,12 @@ def village_rows(user, kab_code: str, today: dt.date) -> list[dict]:
         r["desa_id"]: r
         for r in members.values("desa_id").annotate(
             perangkat=Count("id", filter=Q(kind=Kind.PERANGKAT)),
-            perangkat_ok=Count("id", filter=Q(kind=Kind.PERANGKAT, id__in=covered)),
-            rentan_ok=Count("id", filter=Q(kind=Kind.RENTAN, id__in=covered)),
+            perangkat_ok=Count(
+                "id", filter=Q(kind=Kind.PERANGKAT) & services.has_line(covered)
+            ),
+            rentan_ok=Count(
+                "id", filter=Q(kind=Kind.RENTAN) & services.has_line(covered)
+            ),
         )
     }
     bills: dict[str, dict] = {}
