@@ -9,13 +9,10 @@ from lindung.accounts.models import user_roles
 @login_required
 def home(request):
     """Landing page: the dashboard of the user's role."""
-    try:
-        from lindung.reports.dashboards import dashboard_context
-    except ImportError:
-        dashboard_context = None
+    from lindung.reports.dashboards import dashboard_context
+
     context = {"roles": sorted(user_roles(request.user))}
-    if dashboard_context is not None:
-        context.update(dashboard_context(request.user))
+    context.update(dashboard_context(request.user))
     return render(request, "common/home.html", context)
 
 

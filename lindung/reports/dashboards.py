@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 from lindung.accounts.models import Role, is_national, primary_role, user_region_codes
-from lindung.participants.choices import Kind
+from lindung.claims.models import Klaim
+from lindung.contributions.models import Tagihan
+from lindung.contributions.services import budget_projection
+from lindung.participants.choices import Kind, SumberDana
 from lindung.participants.models import Kepesertaan
 from lindung.regions.models import Region
 
@@ -94,33 +97,17 @@ def bpjs_queue(user, today: dt.date) -> dict:
         .select_related("peserta", "desa")
         .order_by("registered_on", "id")[:10],
     }
-    try:
-        from lindung.contributions.models import Tagihan
-
-        bills = Tagihan.objects.visible_to(user)
-        agg = bills.filter(paid__lt=models_total()).aggregate(
-            n=Count("id"), owed=Sum("total") - Sum("paid")
-        )
-        ctx["unpaid_bills"], ctx["unpaid_amount"] = agg["n"], agg["owed"] or 0
-    except ImportError:
-        pass
-    try:
-        from lindung.claims.models import Klaim
-
-        ctx["claims_waiting"] = (
-            Klaim.objects.visible_to(user)
-            .filter(status__in=["diajukan", "diverifikasi"])
-            .count()
-        )
-    except (ImportError, AttributeError):
-        pass
+    bills = Tagihan.objects.visible_to(user)
+    agg = bills.filter(paid__lt=F("total")).aggregate(
+        n=Count("id"), owed=Sum("total") - Sum("paid")
+    )
+    ctx["unpaid_bills"], ctx["unpaid_amount"] = agg["n"], agg["owed"] or 0
+    ctx["claims_waiting"] = (
+        Klaim.objects.visible_to(user)
+        .filter(status__in=["diajukan", "diverifikasi"])
+        .count()
+    )
     return ctx
-
-
-def models_total():
-    from django.db.models import F
-
-    return F("total")
 
 
 def village_rows(user, kab_code: str, today: dt.date) -> list[dict]:
@@ -140,21 +127,16 @@ def village_rows(user, kab_code: str, today: dt.date) -> list[dict]:
         )
     }
     bills: dict[str, dict] = {}
-    try:
-        from lindung.contributions.models import Tagihan
-
-        for b in (
-            Tagihan.objects.visible_to(user)
-            .filter(
-                payer__region__code__startswith=kab_code + ".",
-                period=today.replace(day=1),
-            )
-            .values("payer__region_id")
-            .annotate(total=Sum("total"), paid=Sum("paid"))
-        ):
-            bills[b["payer__region_id"]] = b
-    except ImportError:
-        pass
+    for b in (
+        Tagihan.objects.visible_to(user)
+        .filter(
+            payer__region__code__startswith=kab_code + ".",
+            period=today.replace(day=1),
+        )
+        .values("payer__region_id")
+        .annotate(total=Sum("total"), paid=Sum("paid"))
+    ):
+        bills[b["payer__region_id"]] = b
     rows = []
     for code, name, typ in Region.objects.filter(
         code__startswith=kab_code + ".", level=4
@@ -228,26 +210,16 @@ def village_dashboard(user, desa_code: str, today: dt.date) -> dict:
         "as_of": today,
         "next_year": today.year + 1,
     }
-    try:
-        from lindung.contributions.models import Tagihan
+    ctx["bills"] = Tagihan.objects.visible_to(user).filter(
+        payer__region_id=desa_code, period=today.replace(day=1)
+    )
 
-        ctx["bills"] = Tagihan.objects.visible_to(user).filter(
-            payer__region_id=desa_code, period=today.replace(day=1)
+    labels = dict(SumberDana.choices)
+    ctx["budget"] = [
+        {**b, "funding_label": labels.get(b.get("funding"), b.get("funding"))}
+        for b in budget_projection(
+            user=user, year=today.year + 1, region_code=desa_code
         )
-    except ImportError:
-        pass
-    try:
-        from lindung.contributions.services import budget_projection
-        from lindung.participants.choices import SumberDana
-
-        labels = dict(SumberDana.choices)
-        ctx["budget"] = [
-            {**b, "funding_label": labels.get(b.get("funding"), b.get("funding"))}
-            for b in budget_projection(
-                user=user, year=today.year + 1, region_code=desa_code
-            )
-            if b.get("level") == "desa"
-        ]
-    except (ImportError, TypeError):
-        pass
+        if b.get("level") == "desa"
+    ]
     return ctx

@@ -376,3 +376,7 @@ def _bar_chart(pdf, report: dict) -> None:
             ),
         )
     pdf.set_y(y0 + len(rows) * (h + 0.8) + 4)
+
+
+# Every output format of the rakor report, for the CLI and the download view alike.
+WRITERS = {"json": to_json, "csv": to_csv, "xlsx": to_xlsx, "pdf": to_pdf}

@@ -72,12 +72,7 @@ def rakor_download(request, fmt: str):
     report = services.rakor_cached(
         user=request.user, region_code=region or None, as_of=as_of
     )
-    payload = {
-        "json": exports.to_json,
-        "csv": exports.to_csv,
-        "xlsx": exports.to_xlsx,
-        "pdf": exports.to_pdf,
-    }[fmt](report)
+    payload = exports.WRITERS[fmt](report)
     audit.record(
         actor=request.user,
         action="export",

@@ -9,12 +9,7 @@ from django.http import Http404
 
 from lindung.reports import exports, services
 
-FORMATS = {
-    "json": exports.to_json,
-    "csv": exports.to_csv,
-    "xlsx": exports.to_xlsx,
-    "pdf": exports.to_pdf,
-}
+FORMATS = exports.WRITERS
 
 
 class Command(BaseCommand):
