@@ -49,11 +49,27 @@ def table_checksums() -> dict[str, dict]:
         digest = hashlib.sha256()
         count = 0
         for obj in model._base_manager.order_by("pk").iterator(chunk_size=5000):
-            data = serializers.serialize("json", [obj])
+            data = json.dumps(
+                serializers.serialize("python", [obj]),
+                default=_canonical,
+                sort_keys=True,
+            )
             digest.update(data.encode())
             count += 1
         out[model._meta.label] = {"rows": count, "sha256": digest.hexdigest()}
     return out
+
+
+def _canonical(value) -> str:
+    """Values as the backup stores them. Django's JSON serializer keeps milliseconds only, so a time with 0.000123 s
+    comes back as a whole second; compare at millisecond precision, always written out."""
+    import datetime as dt
+
+    if isinstance(value, dt.datetime):
+        return value.replace(microsecond=value.microsecond // 1000 * 1000).isoformat(
+            timespec="milliseconds"
+        )
+    return str(value)
 
 
 def backup(path: str) -> dict:
