@@ -45,6 +45,8 @@ def nik_from_cell(value: object) -> tuple[str | None, str | None]:
     """
     if value is None:
         return None, "NIK kosong"
+    if type(value) is str and len(value) == 16 and value.isascii() and value.isdigit():
+        return value, None  # the usual case, without the damage checks below
     if isinstance(value, bool):
         return None, "NIK tidak valid"
     if isinstance(value, float | int):

@@ -27,6 +27,8 @@ class Table:
     header: list[str]
     header_row: int
     rows: Iterator[tuple[int, list]]
+    #: Rows below the header, blank ones included: an upper bound of the data rows, known before reading them.
+    size: int = 0
 
 
 def is_blank(cells: Sequence) -> bool:
@@ -35,7 +37,14 @@ def is_blank(cells: Sequence) -> bool:
 
 def _numbered(raw: Iterable[list]) -> Iterator[tuple[int, list]]:
     for index, cells in enumerate(raw, start=1):
-        yield index, [_no_nul(c) for c in cells]
+        # _no_nul inlined: this runs for every cell of a million-row file.
+        yield (
+            index,
+            [
+                c.replace("\x00", "") if type(c) is str and "\x00" in c else c
+                for c in cells
+            ],
+        )
 
 
 def _no_nul(cell: object) -> object:
@@ -54,7 +63,7 @@ def _decode(data: bytes) -> str:
     return data.decode("latin-1")
 
 
-def _csv_rows(path: Path) -> Iterator[list]:
+def _csv_rows(path: Path) -> tuple[Iterator[list], int]:
     text = _decode(path.read_bytes())
     sample = text[:20000]
     try:
@@ -63,10 +72,11 @@ def _csv_rows(path: Path) -> Iterator[list]:
     except csv.Error:
         first = sample.splitlines()[0] if sample else ""
         delimiter = max(",;\t", key=first.count)
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    return iter(rows), len(rows)
 
 
-def _workbook_rows(path: Path) -> Iterator[list]:
+def _workbook_rows(path: Path) -> tuple[Iterator[list], int]:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -79,7 +89,7 @@ def _workbook_rows(path: Path) -> Iterator[list]:
                 path.name, exc
             )
         ) from None
-    yield from rows
+    return rows, sheet.height
 
 
 # A spreadsheet may not unpack to more than this (a "zip bomb" of a few KB can unpack to many GB).
@@ -119,31 +129,42 @@ def check_file_type(path: Path) -> None:
         raise SpreadsheetError("berkas {} adalah program, bukan CSV".format(path.name))
 
 
-def iter_raw_rows(path: str | Path) -> Iterator[tuple[int, list]]:
-    """Every row of the first sheet (or the CSV), numbered from 1, blanks included."""
+def _open_rows(path: str | Path) -> tuple[Iterator[tuple[int, list]], int]:
     path = Path(path)
     if not path.is_file():
         raise SpreadsheetError("berkas tidak ditemukan: {}".format(path))
     suffix = path.suffix.lower()
     check_file_type(path)
     if suffix in CSV_EXTENSIONS:
-        return _numbered(_csv_rows(path))
-    if suffix in SPREADSHEET_EXTENSIONS:
-        return _numbered(_workbook_rows(path))
-    raise SpreadsheetError(
-        "jenis berkas {} tidak didukung (pakai .xlsx, .xls, .ods atau .csv)".format(
-            suffix or "?"
+        rows, height = _csv_rows(path)
+    elif suffix in SPREADSHEET_EXTENSIONS:
+        rows, height = _workbook_rows(path)
+    else:
+        raise SpreadsheetError(
+            "jenis berkas {} tidak didukung (pakai .xlsx, .xls, .ods atau .csv)".format(
+                suffix or "?"
+            )
         )
-    )
+    return _numbered(rows), height
+
+
+def iter_raw_rows(path: str | Path) -> Iterator[tuple[int, list]]:
+    """Every row of the first sheet (or the CSV), numbered from 1, blanks included."""
+    return _open_rows(path)[0]
 
 
 def read_table(path: str | Path) -> Table:
     """Open ``path`` and find its header: the first non-blank row within the first rows."""
-    rows = iter_raw_rows(path)
+    rows, height = _open_rows(path)
     for number, cells in rows:
         if not is_blank(cells):
             header = [cell_text(c) for c in cells]
-            return Table(header=header, header_row=number, rows=rows)
+            return Table(
+                header=header,
+                header_row=number,
+                rows=rows,
+                size=max(height - number, 0),
+            )
         if number >= MAX_HEADER_SEARCH:
             break
     raise SpreadsheetError("berkas kosong: tidak ada baris judul kolom")

@@ -3,7 +3,7 @@
 Django's ``bulk_create`` builds a model instance per row and prepares every value through the field machinery; for a
 million rows × four tables that cost more than the database work itself (measured: ~75% of the write time on
 SQLite). Here values are adapted once per column type with the backend's own adapters, so the stored values are
-what the ORM would store. SQLite gets multi-row ``INSERT … RETURNING``; PostgreSQL gets ``COPY`` (psycopg binds
+what the ORM would store. SQLite gets one prepared INSERT through ``executemany``; PostgreSQL gets ``COPY`` (psycopg binds
 each parameter of a multi-row INSERT in Python, ~10× slower than COPY measured on 100k values), and the new ids
 are read back with one ``= ANY(array)`` query.
 """
@@ -14,8 +14,6 @@ from collections.abc import Callable, Iterable, Mapping
 
 from django.db import connections, models, router
 from django.utils import timezone
-
-MAX_PARAMS = 30000
 
 
 def _adapter(field: models.Field, connection) -> Callable | None:
@@ -37,35 +35,37 @@ def _default(field: models.Field, now):
     return None if field.null else ("" if field.empty_strings_allowed else None)
 
 
+_MISSING = object()
+
+
 def _value_rows(
     fields: list[models.Field], connection, rows: list[Mapping]
-) -> list[list]:
+) -> list[tuple]:
+    """Rows of adapted values in ``fields`` order, built a column at a time (a per-value loop cost more than the
+    INSERT itself)."""
     now = timezone.now()
     columns = []
     for field in fields:
         adapt = _adapter(field, connection)
         default = _default(field, now)
         # Defaults (timestamps above all) are adapted once, not once per row.
-        columns.append(
-            (
-                field.attname,
-                adapt,
-                adapt(default) if adapt and default is not None else default,
+        if adapt is not None and default is not None:
+            default = adapt(default)
+        name = field.attname
+        if not any(name in row for row in rows):
+            columns.append([default] * len(rows))
+            continue
+        column = [row.get(name, _MISSING) for row in rows]
+        if adapt is None:
+            columns.append([default if v is _MISSING else v for v in column])
+        else:
+            columns.append(
+                [
+                    default if v is _MISSING else (adapt(v) if v is not None else None)
+                    for v in column
+                ]
             )
-        )
-    out = []
-    for row in rows:
-        values = []
-        for name, adapt, default in columns:
-            if name not in row:
-                values.append(default)
-            else:
-                value = row[name]
-                values.append(
-                    adapt(value) if adapt is not None and value is not None else value
-                )
-        out.append(values)
-    return out
+    return list(zip(*columns, strict=True))
 
 
 def insert_dicts(
@@ -78,9 +78,9 @@ def insert_dicts(
     """INSERT ``rows`` (field attname → value; missing fields take their default).
 
     With ``returning`` (column names, e.g. ("nik", "id")) the new rows' values come back, in no set order.
-    ``match`` names the column that identifies the new rows among those with the same ``where`` values (needed by
-    the PostgreSQL path, which reads them back after COPY): e.g. match="nik", or match="peserta_id" with
-    where={"import_batch_id": 7, …}.
+    ``match`` names the field that identifies the new rows (read back after COPY on PostgreSQL, after
+    executemany on SQLite), among those with the same ``where`` values on PostgreSQL: e.g. match="nik", or
+    match="peserta_id" with where={"import_batch_id": 7, …}.
     """
     rows = list(rows)
     if not rows:
@@ -117,21 +117,30 @@ def insert_dicts(
                 params,
             )
             return cursor.fetchall()
-        one = "({})".format(", ".join(["%s"] * len(fields)))
-        tail = (
-            " RETURNING {}".format(", ".join(quote(c) for c in returning))
-            if returning
-            else ""
+        # SQLite: one prepared INSERT run by sqlite3's C loop (executemany); no giant statement to build, convert
+        # and parse. New rows are those above the largest id before the INSERT that carry our ``match`` values.
+        raw = cursor.cursor
+        pk = quote(model._meta.pk.column)
+        before = raw.execute(
+            "SELECT COALESCE(MAX({}), 0) FROM {}".format(pk, table)
+        ).fetchone()[0]
+        raw.executemany(
+            "INSERT INTO {} ({}) VALUES ({})".format(
+                table, names, ", ".join(["?"] * len(fields))
+            ),
+            values,
         )
-        limit = min(MAX_PARAMS, connection.features.max_query_params or MAX_PARAMS)
-        per_statement = max(1, limit // len(fields))
-        out: list[tuple] = []
-        for start in range(0, len(values), per_statement):
-            part = values[start : start + per_statement]
-            sql = "INSERT INTO {} ({}) VALUES {}{}".format(
-                table, names, ", ".join([one] * len(part)), tail
-            )
-            cursor.execute(sql, [v for row in part for v in row])
-            if returning:
-                out.extend(cursor.fetchall())
-        return out
+        if not returning:
+            return []
+        position = [f.attname for f in fields].index(match)
+        ours = {row[position] for row in values}
+        found = raw.execute(
+            "SELECT {}, {} FROM {} WHERE {} > ?".format(
+                quote(model._meta.get_field(match).column),
+                ", ".join(quote(c) for c in returning),
+                table,
+                pk,
+            ),
+            [before],
+        ).fetchall()
+        return [row[1:] for row in found if row[0] in ours]

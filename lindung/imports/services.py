@@ -1,16 +1,16 @@
 """Bulk import of participants from XLSX/XLS/ODS/CSV: one code path for the CLI, the web upload and the API.
 
-Pipeline (STYLE.md §4): read with calamine → map the header → validate every row in memory with the same rules as
-the form (``participants.rules``), with set-based lookups for regions and existing NIKs → write in batches of
-``BATCH_SIZE`` rows, each batch in one transaction together with the batch's counters. A crash leaves earlier
-batches committed and the counters true; running the file again reports those rows as unchanged.
+Pipeline (STYLE.md §4): read with calamine → map the header → chunks of ``BATCH_SIZE`` rows, each validated with the
+same rules as the form (``participants.rules.RowCleaner``; in worker processes for large files, see cleaning.py),
+compared with the registry by set-based lookups, and written in one transaction together with the batch's counters.
+A crash leaves earlier chunks committed and the counters true; running the file again reports those rows as
+unchanged.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
@@ -19,7 +19,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from lindung.accounts.models import AuditEvent, region_scope, user_can
-from lindung.common.format import mask_nik
 from lindung.common.spreadsheet import (
     SpreadsheetError,
     cell_text,
@@ -34,10 +33,14 @@ from lindung.participants.services import village_index
 from lindung.regions.models import Region
 
 from .bulk import insert_dicts
+from .cleaning import Row as _Row
+from .cleaning import cleaned_chunks
 from .models import ImportBatch
 
-BATCH_SIZE = 5000
+BATCH_SIZE = 10000
 LOOKUP_CHUNK = 10000
+# A registry up to this many people is read once at the start instead of asked per chunk.
+PRELOAD_LIMIT = 300000
 MAX_STORED_ERRORS = 1000
 ERROR_COLUMN = "Keterangan kesalahan"
 ROW_COLUMN = "Baris asal"
@@ -49,19 +52,6 @@ Progress = Callable[[int, int, str], None]
 
 class ImportFileError(ValueError):
     """The file as a whole cannot be imported (unreadable, required columns missing, bad arguments)."""
-
-
-@dataclass(slots=True)
-class _Row:
-    row: int
-    cells: list
-    record: rules.Record | None = None
-    errors: list[tuple[str, str]] = field(default_factory=list)
-    warnings: list[tuple[str, str]] = field(default_factory=list)
-    outcome: str = ""
-    decision: rules.Decision | None = None
-    existing: rules.Existing | None = None
-    peserta_id: int | None = None
 
 
 def run_import(
@@ -104,17 +94,15 @@ def run_import(
         dry_run=dry_run,
     )
     try:
-        rows = _validate(
+        _run(
             batch,
             actor=actor,
             path=path,
             kind=kind,
             region_code=region_code,
+            dry_run=dry_run,
             progress=progress,
         )
-        _decide(rows, kind)
-        _write(batch, rows, actor=actor, dry_run=dry_run, progress=progress)
-        _finish(batch, rows)
     except (ImportFileError, SpreadsheetError) as exc:
         _fail(batch, str(exc))
         raise ImportFileError(str(exc)) from None
@@ -164,7 +152,7 @@ def _fail(batch: ImportBatch, message: str) -> None:
 
 
 # --------------------------------------------------------------------------------------------------------------
-# 1. Read and validate every row in memory.
+# 1. Read, validate and write the file chunk by chunk.
 # --------------------------------------------------------------------------------------------------------------
 
 
@@ -178,15 +166,8 @@ def _allowed_villages(actor, index: rules.VillageIndex) -> set[str] | None:
     return set(Region.objects.filter(level=4).filter(q).values_list("code", flat=True))
 
 
-def _validate(
-    batch: ImportBatch,
-    *,
-    actor,
-    path: Path,
-    kind: str,
-    region_code: str | None,
-    progress: Progress | None,
-) -> list[_Row]:
+def _open(batch: ImportBatch, path: Path, kind: str):
+    """The table and its column mapping; a file without the required columns fails as a whole."""
     table = read_table(path)
     mapping = rules.map_header(table.header)
     missing = mapping.missing(kind)
@@ -199,29 +180,53 @@ def _validate(
     batch.header = mapping.headers
     batch.columns = {name: mapping.label(name) for name in mapping.columns}
     batch.save(update_fields=["columns"])
+    return table, mapping
+
+
+def _run(
+    batch: ImportBatch,
+    *,
+    actor,
+    path: Path,
+    kind: str,
+    region_code: str | None,
+    dry_run: bool,
+    progress: Progress | None,
+) -> None:
+    """Validate, decide and write chunk by chunk, each chunk with its counters in one transaction."""
+    table, mapping = _open(batch, path, kind)
     index = village_index(within=region_code)
     allowed = _allowed_villages(actor, index)
     labels = {name: mapping.label(name) for name in mapping.columns}
+    cleaner = rules.RowCleaner(
+        kind=kind,
+        villages=index,
+        labels=labels,
+        fields=mapping.columns,
+        strip_nul=False,
+    )
+    registry = _Registry(kind)
     first_row_of: dict[str, int] = {}
-    rows: list[_Row] = []
-    for number, cells in table.rows:
-        if is_blank(cells):
-            continue
-        row = _Row(row=number, cells=cells)
-        result = rules.clean_row(
-            mapping.values(cells), kind=kind, villages=index, row=number, labels=labels
-        )
-        row.errors, row.warnings, row.record = (
-            result.errors,
-            result.warnings,
-            result.record,
-        )
-        if row.record is not None and not row.errors:
-            _check_row_scope(row, allowed, first_row_of, labels)
-        rows.append(row)
-        if progress and len(rows) % 10000 == 0:
-            progress(len(rows), 0, "validate")
-    return rows
+    holder_row: dict[tuple[str, str], int] = {}
+    rejected: list[_Row] = []
+    batch.total = (
+        table.size
+    )  # an upper bound until the end (blank rows are not counted)
+    batch.message = "Menyimpan…" if not dry_run else "Uji coba (tidak disimpan)…"
+    batch.save(update_fields=["total", "message"])
+    for chunk in cleaned_chunks(table, mapping, cleaner, size=BATCH_SIZE):
+        for row in chunk:
+            if row.record is not None and not row.errors:
+                _check_row_scope(row, allowed, first_row_of, labels)
+        _decide(chunk, kind, registry, holder_row)
+        with transaction.atomic():
+            if not dry_run:
+                _write_chunk(batch, chunk, actor)
+            _count(batch, chunk)
+        rejected.extend(r for r in chunk if r.outcome == "rejected")
+        if progress:
+            progress(batch.processed, max(batch.total, batch.processed), "write")
+    _finish(batch, rejected)
 
 
 def _check_row_scope(
@@ -264,17 +269,9 @@ def _chunks(items: list, size: int = LOOKUP_CHUNK) -> Iterable[list]:
         yield items[i : i + size]
 
 
-def _existing(niks: list[str]) -> dict[str, rules.Existing]:
-    """Person and active membership per NIK.
-
-    Small files: one query per LOOKUP_CHUNK NIKs. Files large against the registry (e.g. a first national load):
-    one scan of each table, filtered here, which is cheaper than a million-parameter IN list.
-    """
-    wanted = set(niks)
-    scan = len(niks) > LOOKUP_CHUNK and Peserta.objects.count() <= 4 * len(niks)
-    people = Peserta.objects.all() if scan else None
-    members = Kepesertaan.objects.active() if scan else None
-    chunks = [None] if scan else list(_chunks(niks))
+def _existing(niks: list[str] | None) -> dict[str, rules.Existing]:
+    """Person and active membership per NIK (``None``: every person in the registry)."""
+    chunks = [None] if niks is None else list(_chunks(niks))
     found: dict[str, rules.Existing] = {}
     person_fields = ("id", "nik", *rules.PESERTA_FIELDS, "version")
     member_fields = (
@@ -287,19 +284,17 @@ def _existing(niks: list[str]) -> dict[str, rules.Existing]:
         *rules.MEMBERSHIP_FIELDS,
     )
     for chunk in chunks:
-        qs = people if scan else Peserta.objects.filter(nik__in=chunk)
-        for p in qs.values(*person_fields).iterator(chunk_size=20000):
-            if p["nik"] in wanted:
-                found[p["nik"]] = rules.Existing(
-                    peserta_id=p["id"], person={f: p[f] for f in rules.PESERTA_FIELDS}
-                )
-                found[p["nik"]].person["version"] = p["version"]
-        qs = (
-            members
-            if scan
-            else Kepesertaan.objects.active().filter(peserta__nik__in=chunk)
-        )
-        for m in qs.values(*member_fields).iterator(chunk_size=20000):
+        people = Peserta.objects.all()
+        members = Kepesertaan.objects.active()
+        if chunk is not None:
+            people = people.filter(nik__in=chunk)
+            members = members.filter(peserta__nik__in=chunk)
+        for p in people.values(*person_fields).iterator(chunk_size=20000):
+            found[p["nik"]] = rules.Existing(
+                peserta_id=p["id"], person={f: p[f] for f in rules.PESERTA_FIELDS}
+            )
+            found[p["nik"]].person["version"] = p["version"]
+        for m in members.values(*member_fields).iterator(chunk_size=20000):
             if m["peserta__nik"] not in found:
                 continue
             state = {f: m[f] for f in rules.MEMBERSHIP_FIELDS}
@@ -314,49 +309,72 @@ def _existing(niks: list[str]) -> dict[str, rules.Existing]:
     return found
 
 
-def _holders(desas: list[str]) -> dict[tuple[str, str], str]:
+def _holders(desas: list[str] | None) -> dict[tuple[str, str], str]:
+    """(desa, jabatan) → NIK of the active holder of a one-per-desa position (``None``: every desa)."""
     holders: dict[tuple[str, str], str] = {}
-    for chunk in _chunks(desas):
-        qs = (
-            Kepesertaan.objects.active()
-            .filter(
-                kind=Kind.PERANGKAT,
-                jabatan__in=SINGLE_HOLDER_JABATAN,
-                desa_id__in=chunk,
-            )
-            .values_list("desa_id", "jabatan", "peserta__nik")
+    for chunk in [None] if desas is None else _chunks(desas):
+        qs = Kepesertaan.objects.active().filter(
+            kind=Kind.PERANGKAT, jabatan__in=SINGLE_HOLDER_JABATAN
         )
+        if chunk is not None:
+            qs = qs.filter(desa_id__in=chunk)
+        qs = qs.values_list("desa_id", "jabatan", "peserta__nik")
         holders.update({(d, j): nik for d, j, nik in qs})
     return holders
 
 
-def _decide(rows: list[_Row], kind: str) -> None:
+class _Registry:
+    """What the registry holds for the NIKs and villages of each chunk.
+
+    A registry small against a file (a first load) is read once, in two scans; a large one is asked per chunk by
+    NIK and desa (indexed). Rows written by this import need no lookup: a NIK seen earlier in the file is already
+    refused as a duplicate, a position already taken earlier in the file is caught by the caller's ``holder_row``.
+    """
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.people: dict[str, rules.Existing] | None = None
+        self.holders_of: dict[tuple[str, str], str] | None = None
+        if Peserta.objects.count() <= PRELOAD_LIMIT:
+            self.people = _existing(None)
+            self.holders_of = _holders(None) if kind == Kind.PERANGKAT else {}
+
+    def existing(self, niks: list[str]) -> dict[str, rules.Existing]:
+        if self.people is not None:
+            return {n: self.people[n] for n in niks if n in self.people}
+        return _existing(niks)
+
+    def holders(self, desas: list[str]) -> dict[tuple[str, str], str]:
+        if self.kind != Kind.PERANGKAT:
+            return {}
+        if self.holders_of is not None:
+            return self.holders_of
+        return _holders(desas)
+
+
+def _decide(
+    rows: list[_Row],
+    kind: str,
+    registry: _Registry,
+    holder_row: dict[tuple[str, str], int],
+) -> None:
     valid = [r for r in rows if r.record is not None]
-    existing = _existing([r.record.nik for r in valid])
-    holders = (
-        _holders(sorted({r.record.desa for r in valid}))
-        if kind == Kind.PERANGKAT
-        else {}
-    )
-    holder_row: dict[tuple[str, str], int] = {}
+    existing = registry.existing([r.record.nik for r in valid])
+    holders = registry.holders(sorted({r.record.desa for r in valid}))
     for row in valid:
         record = row.record
         row.existing = existing.get(record.nik)
         decision = rules.decide(record, row.existing)
-        problem = (
-            decision.message
-            if decision.outcome == "conflict"
-            else rules.single_holder_conflict(record, holders)
-        )
         key = (record.desa, record.jabatan)
-        if (
-            not problem
-            and record.jabatan in SINGLE_HOLDER_JABATAN
-            and key in holder_row
-        ):
+        if decision.outcome == "conflict":
+            problem = decision.message
+        elif record.jabatan in SINGLE_HOLDER_JABATAN and key in holder_row:
+            # Named by its row whether or not that earlier chunk is already written.
             problem = "{} untuk desa {} sudah ada di baris {}".format(
                 rules.LABELS["jabatan"], record.desa, holder_row[key]
             )
+        else:
+            problem = rules.single_holder_conflict(record, holders)
         if problem:
             row.errors.append(
                 (
@@ -382,27 +400,6 @@ def _decide(rows: list[_Row], kind: str) -> None:
 # --------------------------------------------------------------------------------------------------------------
 # 3. Write in batches; each batch and the batch counters in one transaction.
 # --------------------------------------------------------------------------------------------------------------
-
-
-def _write(
-    batch: ImportBatch,
-    rows: list[_Row],
-    *,
-    actor,
-    dry_run: bool,
-    progress: Progress | None,
-) -> None:
-    batch.total = len(rows)
-    batch.message = "Menyimpan…" if not dry_run else "Uji coba (tidak disimpan)…"
-    batch.save(update_fields=["total", "message"])
-    for start in range(0, len(rows), BATCH_SIZE):
-        chunk = rows[start : start + BATCH_SIZE]
-        with transaction.atomic():
-            if not dry_run:
-                _write_chunk(batch, chunk, actor)
-            _count(batch, chunk)
-        if progress:
-            progress(batch.processed, batch.total, "write")
 
 
 def _count(batch: ImportBatch, chunk: list[_Row]) -> None:
@@ -502,29 +499,45 @@ def _write_chunk(batch: ImportBatch, chunk: list[_Row], actor) -> None:
         batch,
         timezone.now(),
     )
-    events = [
-        {
-            "actor_id": user_id,
-            "action": "create",
-            "model": "participants.Kepesertaan",
-            "object_id": str(member_ids[r.peserta_id]),
-            "region_code": r.record.desa,
-            "note": note.format(batch.pk, r.row),
-            "changes": {
-                "peserta_id": [None, r.peserta_id],
-                "nik": [None, mask_nik(r.record.nik)],
-                "kind": [None, r.record.kind],
-                "sumber_dana": [None, r.record.sumber_dana],
-            },
-        }
-        for r in inserted
-    ]
+    events = _insert_events(batch, inserted, user_id)
     for r in chunk:
         if r.outcome == "updated" or (
             r.outcome == "inserted" and r.decision.peserta_changes
         ):
             events.extend(_update_events(r, user_id, note.format(batch.pk, r.row)))
     insert_dicts(AuditEvent, events)
+
+
+def _insert_events(batch: ImportBatch, inserted: list[_Row], user_id) -> list[dict]:
+    """One audit event per kabupaten/kota for the memberships a write batch created.
+
+    Each new membership carries ``import_batch_id``, and the ImportBatch records who imported which file (its
+    SHA-256) and when, so the event names the batch, the count and the rows rather than repeating that for every
+    row (a national file would otherwise add a million indexed audit rows). Updates keep one event per row with
+    the old and new values (``_update_events``).
+    """
+    by_kab: dict[str, list[int]] = {}
+    for r in inserted:
+        by_kab.setdefault(r.record.desa[:5], []).append(r.row)
+    return [
+        {
+            "actor_id": user_id,
+            "action": "create",
+            "model": "imports.ImportBatch",
+            "object_id": str(batch.pk),
+            "region_code": kab,
+            "note": "impor #{}: {} kepesertaan baru, baris {}–{}".format(
+                batch.pk, len(lines), lines[0], lines[-1]
+            ),
+            "changes": {
+                "kepesertaan_baru": len(lines),
+                "kind": batch.kind,
+                "baris_pertama": lines[0],
+                "baris_terakhir": lines[-1],
+            },
+        }
+        for kab, lines in sorted(by_kab.items())
+    ]
 
 
 def _plain(value):
@@ -614,8 +627,8 @@ def _bulk_update_members(rows: list[_Row], batch: ImportBatch, now) -> None:
 # --------------------------------------------------------------------------------------------------------------
 
 
-def _finish(batch: ImportBatch, rows: list[_Row]) -> None:
-    rejected = [r for r in rows if r.outcome == "rejected"]
+def _finish(batch: ImportBatch, rejected: list[_Row]) -> None:
+    batch.total = batch.processed  # every non-blank row, now that all were read
     if rejected:
         relative = "imports/errors/impor_{}_kesalahan.xlsx".format(batch.pk)
         target = Path(settings.MEDIA_ROOT) / relative

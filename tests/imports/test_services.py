@@ -42,12 +42,13 @@ def test_it_imports_a_csv_and_every_row_is_accounted_for(tmp_path):
     )
     assert _counts(batch) == (5, 0, 0, 1) and _balanced(batch) and batch.state == "done"
     assert Kepesertaan.objects.count() == 5 and StatusHistory.objects.count() == 5
-    assert (
-        AuditEvent.objects.filter(
-            action="create", model="participants.Kepesertaan"
-        ).count()
-        == 5
-    )
+    # One audit event per kabupaten and write batch, naming the batch; every membership points to the batch.
+    event = AuditEvent.objects.get(action="create", model="imports.ImportBatch")
+    assert event.object_id == str(batch.pk) and event.changes["kepesertaan_baru"] == 5
+    assert event.region_code == "53.01" and event.changes["baris_pertama"] == 2
+    assert set(Kepesertaan.objects.values_list("import_batch_id", flat=True)) == {
+        batch.pk
+    }
     assert batch.errors == [
         {"row": 7, "column": "No. NIK", "message": batch.errors[0]["message"]}
     ]
@@ -354,3 +355,30 @@ def test_a_blank_cell_in_a_later_file_does_not_erase_a_stored_value(tmp_path):
         kind="perangkat",
     )
     assert _counts(again) == (0, 0, 1, 0) and Kepesertaan.objects.get().wage == 2022200
+
+
+@pytest.mark.parametrize("preload_limit", [300000, 0])
+def test_chunks_and_registry_lookups_give_the_same_answer_as_one_pass(
+    tmp_path, monkeypatch, preload_limit
+):
+    """Rows are validated, compared and written in chunks; a duplicate, a second kepala desa and a conflict with
+    the registry are found across chunk boundaries, whether the registry is read once or asked per chunk."""
+    make_kepesertaan(desa_code=DESA_X2, jabatan="Kepala Dusun")  # NIK of serial 1
+    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    monkeypatch.setattr(services, "PRELOAD_LIMIT", preload_limit)
+    rows = [
+        perangkat_row(2, jabatan="Kepala Desa"),
+        perangkat_row(3),
+        perangkat_row(4),
+        perangkat_row(2, name="Lagi"),  # row 5: duplicate of row 2, next chunk
+        perangkat_row(5, jabatan="Kades"),  # row 6: second kepala desa
+        perangkat_row(1),  # row 7: active in another desa
+        perangkat_row(6),
+    ]
+    path = write_csv(tmp_path / "chunks.csv", rows)
+    batch = services.run_import(actor=None, path=path, kind="perangkat")
+    assert _counts(batch) == (4, 0, 0, 3) and _balanced(batch) and batch.total == 7
+    by_row = {e["row"]: e["message"] for e in batch.errors}
+    assert "baris 2" in by_row[5] and "baris 2" in by_row[6] and DESA_X2 in by_row[7]
+    again = services.run_import(actor=None, path=path, kind="perangkat")
+    assert _counts(again) == (0, 0, 4, 3)

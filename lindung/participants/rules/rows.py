@@ -4,7 +4,7 @@ unchanged or conflict."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from lindung.common.dates import parse_date
@@ -29,7 +29,7 @@ from .cells import (
     parse_sex,
     parse_sumber_dana,
 )
-from .columns import LABELS, MEMBERSHIP_FIELDS, PESERTA_FIELDS, memo
+from .columns import LABELS, MEMBERSHIP_FIELDS, PESERTA_FIELDS
 from .villages import Village, VillageError, VillageIndex
 
 
@@ -69,24 +69,244 @@ class RowResult:
         return self.record is not None and not self.errors
 
 
-_CACHED = {
-    name: memo(parser)
-    for name, parser in (
-        ("date", parse_date),
-        ("sex", parse_sex),
-        ("jabatan", parse_jabatan),
-        ("pekerjaan", parse_pekerjaan),
-        ("sumber_dana", parse_sumber_dana),
-        ("money", parse_money),
-        ("bool", parse_bool),
-        ("risk_group", parse_risk_group),
-        ("kpj", parse_kpj),
-    )
-}
-
-
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+# Optional fields and their cell parsers, in the order their messages appear.
+_OPTIONAL_TAIL = (
+    ("start_of_term", parse_date),
+    ("registered_on", parse_date),
+    ("jht", parse_bool),
+    ("jp", parse_bool),
+    ("risk_group", parse_risk_group),
+    ("kpj", parse_kpj),
+    ("phone", parse_phone_cell),
+)
+# Cells that differ on every row: not worth caching.
+_UNIQUE = frozenset({"phone", "kpj"})
+_ROLE_PARSERS = {Kind.PERANGKAT: parse_jabatan, Kind.RENTAN: parse_pekerjaan}
+_GIVEN_FIELDS = frozenset(PESERTA_FIELDS + MEMBERSHIP_FIELDS)
+
+
+class RowCleaner:
+    """``clean_row`` prepared once for many rows of the same shape (an import file): labels, the fields the rows
+    can carry and the village lookups are worked out once, not once per row.
+
+    ``fields`` names the fields the rows may hold (the file's mapped columns); None = any. An optional field outside
+    ``fields`` is never looked at; a required one still gets its "wajib diisi" message. ``strip_nul=False`` for
+    cells already cleaned of NUL characters (the spreadsheet reader does it).
+    """
+
+    def __init__(
+        self,
+        *,
+        kind: str,
+        villages: VillageIndex,
+        labels: Mapping[str, str] | None = None,
+        fields: Iterable[str] | None = None,
+        blank_clears: bool = False,
+        strip_nul: bool = True,
+    ) -> None:
+        self.kind = kind
+        self.strip_nul = strip_nul
+        self.villages = villages
+        self.blank_clears = blank_clears
+        self.labels = {
+            name: (labels or {}).get(name) or text for name, text in LABELS.items()
+        }
+        present = set(fields) if fields is not None else None
+        self.optional = [
+            (name, parser)
+            for name, parser in _OPTIONAL_TAIL
+            if present is None or name in present
+        ]
+        self.has_wage = present is None or "wage" in present
+        self.has_sex = present is None or "sex" in present
+        self.role = "jabatan" if kind == Kind.PERANGKAT else "pekerjaan"
+        self.wage_missing = "{} kosong; iuran belum dapat dihitung".format(
+            "Siltap/penghasilan tetap" if kind == Kind.PERANGKAT else "Penghasilan"
+        )
+        self._places: dict[tuple, Village | VillageError] = {}
+        self._caches: dict[str, dict] = {name: {} for name in LABELS}
+
+    def __call__(self, values: Mapping[str, object], row: int = 0) -> RowResult:
+        result = RowResult(row=row)
+        errors, warnings, label = result.errors, result.warnings, self.labels
+        if self.strip_nul and any(
+            isinstance(v, str) and "\x00" in v for v in values.values()
+        ):
+            # NUL cannot be stored by PostgreSQL; API input may carry it (files are cleaned on reading).
+            values = {
+                k: v.replace("\x00", "") if isinstance(v, str) else v
+                for k, v in values.items()
+            }
+        out: dict[str, object] = {}
+
+        caches = self._caches
+
+        def take(name: str, parser, required: bool = False):
+            raw = values.get(name)
+            if raw is None or (type(raw) is str and not raw.strip()):
+                if required:
+                    errors.append((label[name], "{} wajib diisi".format(LABELS[name])))
+                return None
+            # Files repeat the same few spellings a million times: each distinct cell is parsed once per file.
+            # Non-text cells are keyed with their type (True == 1 == 1.0 as dict keys).
+            key = raw if type(raw) is str else (type(raw), raw)
+            cache = caches[name]
+            try:
+                hit = cache.get(key)
+            except TypeError:  # an unhashable cell
+                key, hit = None, None
+            if hit is None:
+                try:
+                    hit = (True, parser(raw))
+                except ValueError as exc:
+                    hit = (False, str(exc))
+                if key is not None and name not in _UNIQUE and len(cache) < 100000:
+                    cache[key] = hit
+            if hit[0]:
+                return hit[1]
+            errors.append((label[name], hit[1]))
+            return None
+
+        raw_name = values.get("name")
+        name = " ".join(
+            (raw_name if isinstance(raw_name, str) else cell_text(raw_name)).split()
+        )
+        if not name:
+            errors.append((label["name"], "Nama wajib diisi"))
+        elif len(name) > 150:
+            errors.append(
+                (label["name"], "Nama terlalu panjang (lebih dari 150 huruf)")
+            )
+        birth_date = take("birth_date", parse_date, True)
+        if isinstance(birth_date, dt.date) and birth_date.year < 1900:
+            errors.append(
+                (
+                    label["birth_date"],
+                    "tahun lahir {} tidak wajar".format(birth_date.year),
+                )
+            )
+            birth_date = None
+        sex = take("sex", parse_sex) if self.has_sex else None
+
+        village = self._village(values, result)
+        check = check_nik(
+            values.get("nik"),
+            birth_date=birth_date,
+            sex=sex,
+            domicile_code=village.code if village else None,
+        )
+        if check.errors:
+            errors.extend((label["nik"], m) for m in check.errors)
+        if check.warnings:
+            warnings.extend((label["nik"], m) for m in check.warnings)
+        if sex is None and check.sex and not errors:
+            sex = check.sex
+            warnings.append(
+                (label["sex"], "jenis kelamin kosong; diisi dari NIK ({})".format(sex))
+            )
+
+        out[self.role] = take(self.role, _ROLE_PARSERS[self.kind], True) or ""
+        out["sumber_dana"] = take("sumber_dana", parse_sumber_dana, True) or ""
+        out["wage"] = take("wage", parse_money) if self.has_wage else None
+        if out["wage"] is None and not any(c == label["wage"] for c, _m in errors):
+            warnings.append((label["wage"], self.wage_missing))
+        for fname, parser in self.optional:
+            parsed = take(fname, parser)
+            if fname in ("kpj", "phone"):
+                if parsed:
+                    out[fname], warning = parsed
+                    if warning:
+                        warnings.append((label[fname], warning))
+            elif fname in ("jht", "jp"):
+                out[fname] = bool(parsed)
+                if fname == "jp" and parsed and self.kind != Kind.PERANGKAT:
+                    # PP 45/2015: JP is for wage earners only; pekerja rentan are BPU.
+                    errors.append(
+                        (
+                            label["jp"],
+                            "JP hanya untuk peserta penerima upah (perangkat desa)",
+                        )
+                    )
+            elif fname == "risk_group":
+                out[fname] = parsed or RiskGroup.SANGAT_RENDAH
+            else:
+                out[fname] = parsed
+
+        if errors or village is None or birth_date is None or not check.nik:
+            if not errors:
+                errors.append((label["nik"], "baris tidak lengkap"))
+            return result
+        blank_clears = self.blank_clears
+        given = frozenset(
+            k
+            for k, v in values.items()
+            if k in _GIVEN_FIELDS
+            and (
+                blank_clears
+                or not (v is None or (isinstance(v, str) and not v.strip()))
+            )
+        )
+        result.record = Record(
+            nik=check.nik,
+            name=name,
+            birth_date=birth_date,
+            sex=str(sex),
+            kind=self.kind,
+            desa=village.code,
+            given=given | {"name", "birth_date", "sex"},
+            **out,
+        )
+        return result
+
+    def _village(
+        self, values: Mapping[str, object], result: RowResult
+    ) -> Village | None:
+        """The row's village, or None with the reason added; repeated spellings are looked up once."""
+        parts = (
+            values.get("desa_code") or "",
+            values.get("desa") or "",
+            values.get("kecamatan") or "",
+            values.get("kabupaten") or "",
+        )
+        try:
+            hit = self._places.get(parts)
+        except TypeError:  # an unhashable cell
+            hit = None
+        if hit is None:
+            hit = self._resolve(*parts)
+            if len(self._places) < 200000:
+                self._places[parts] = hit
+        if isinstance(hit, VillageError):
+            column = (
+                self.labels["desa_code"]
+                if not _blank(values.get("desa_code"))
+                else self.labels["desa"]
+            )
+            result.errors.append((column, str(hit)))
+            return None
+        return hit
+
+    def _resolve(self, code, name, kecamatan, kabupaten) -> Village | VillageError:
+        try:
+            # A code written exactly as Kemendagri writes it needs no normalising.
+            exact = self.villages.by_code.get(code) if type(code) is str else None
+            village = exact or self.villages.resolve(
+                code=code, name=name, kecamatan=kecamatan, kabupaten=kabupaten
+            )
+        except VillageError as exc:
+            return exc
+        if self.kind == Kind.PERANGKAT and not village.is_desa:
+            # Only a desa has perangkat desa; kelurahan staff are civil servants (MODEL.md).
+            return VillageError(
+                "{} adalah kelurahan; perangkat desa hanya ada di desa".format(
+                    village.describe()
+                )
+            )
+        return village
 
 
 def clean_row(
@@ -101,153 +321,12 @@ def clean_row(
     """Validate one row (field → raw cell value). Never raises for bad data: errors name the column and problem.
 
     ``blank_clears``: a blank optional cell clears the stored value (a form showing the current values); in a
-    spreadsheet (the default) a blank cell leaves the stored value alone.
+    spreadsheet (the default) a blank cell leaves the stored value alone. Many rows of one shape: ``RowCleaner``.
     """
-    result = RowResult(row=row)
-    # NUL cannot be stored by PostgreSQL; API input may carry it even though files are cleaned on reading.
-    values = {
-        k: v.replace("\x00", "") if isinstance(v, str) and "\x00" in v else v
-        for k, v in values.items()
-    }
-
-    def label(name: str) -> str:
-        return (labels or {}).get(name) or LABELS[name]
-
-    out: dict[str, object] = {}
-
-    def take(name: str, parser, *, required: bool = False, missing: str = ""):
-        raw = values.get(name)
-        if _blank(raw):
-            if required:
-                result.errors.append(
-                    (label(name), missing or "{} wajib diisi".format(LABELS[name]))
-                )
-            return None
-        try:
-            return parser(raw)
-        except ValueError as exc:
-            result.errors.append((label(name), str(exc)))
-            return None
-
-    name = " ".join(cell_text(values.get("name")).split())
-    if not name:
-        result.errors.append((label("name"), "Nama wajib diisi"))
-    elif len(name) > 150:
-        result.errors.append(
-            (label("name"), "Nama terlalu panjang (lebih dari 150 huruf)")
-        )
-    birth_date = take("birth_date", _CACHED["date"], required=True)
-    if isinstance(birth_date, dt.date) and birth_date.year < 1900:
-        result.errors.append(
-            (label("birth_date"), "tahun lahir {} tidak wajar".format(birth_date.year))
-        )
-        birth_date = None
-    sex = take("sex", _CACHED["sex"])
-
-    village = _village(values, kind, result, label, villages)
-    nik_raw = values.get("nik")
-    check = check_nik(
-        nik_raw,
-        birth_date=birth_date,
-        sex=sex,
-        domicile_code=village.code if village else None,
+    cleaner = RowCleaner(
+        kind=kind, villages=villages, labels=labels, blank_clears=blank_clears
     )
-    result.errors.extend((label("nik"), m) for m in check.errors)
-    result.warnings.extend((label("nik"), m) for m in check.warnings)
-    if sex is None and check.sex and not result.errors:
-        sex = check.sex
-        result.warnings.append(
-            (label("sex"), "jenis kelamin kosong; diisi dari NIK ({})".format(sex))
-        )
-
-    if kind == Kind.PERANGKAT:
-        out["jabatan"] = take("jabatan", _CACHED["jabatan"], required=True) or ""
-    else:
-        out["pekerjaan"] = take("pekerjaan", _CACHED["pekerjaan"], required=True) or ""
-    out["sumber_dana"] = (
-        take("sumber_dana", _CACHED["sumber_dana"], required=True) or ""
-    )
-    out["wage"] = take("wage", _CACHED["money"])
-    if out["wage"] is None and not any(
-        lbl == label("wage") for lbl, _m in result.errors
-    ):
-        what = "Siltap/penghasilan tetap" if kind == Kind.PERANGKAT else "Penghasilan"
-        result.warnings.append(
-            (label("wage"), "{} kosong; iuran belum dapat dihitung".format(what))
-        )
-    out["start_of_term"] = take("start_of_term", _CACHED["date"])
-    out["registered_on"] = take("registered_on", _CACHED["date"])
-    out["jht"] = bool(take("jht", _CACHED["bool"]))
-    out["jp"] = bool(take("jp", _CACHED["bool"]))
-    if out["jp"] and kind != Kind.PERANGKAT:
-        # PP 45/2015: JP is for wage earners only; pekerja rentan are BPU.
-        result.errors.append(
-            (label("jp"), "JP hanya untuk peserta penerima upah (perangkat desa)")
-        )
-    out["risk_group"] = (
-        take("risk_group", _CACHED["risk_group"]) or RiskGroup.SANGAT_RENDAH
-    )
-    for fname, parser in (("kpj", _CACHED["kpj"]), ("phone", parse_phone_cell)):
-        parsed = take(fname, parser)
-        if parsed:
-            out[fname], warning = parsed
-            if warning:
-                result.warnings.append((label(fname), warning))
-
-    if result.errors or village is None or birth_date is None or not check.nik:
-        if not result.errors:
-            result.errors.append((label("nik"), "baris tidak lengkap"))
-        return result
-    given = frozenset(
-        k
-        for k, v in values.items()
-        if k in PESERTA_FIELDS + MEMBERSHIP_FIELDS and (blank_clears or not _blank(v))
-    )
-    result.record = Record(
-        nik=check.nik,
-        name=name,
-        birth_date=birth_date,
-        sex=str(sex),
-        kind=kind,
-        desa=village.code,
-        given=given | {"name", "birth_date", "sex"},
-        **out,
-    )
-    return result
-
-
-def _village(
-    values: Mapping[str, object],
-    kind: str,
-    result: RowResult,
-    label,
-    villages: VillageIndex,
-) -> Village | None:
-    column = (
-        label("desa_code") if not _blank(values.get("desa_code")) else label("desa")
-    )
-    try:
-        village = villages.resolve(
-            code=values.get("desa_code") or "",
-            name=values.get("desa") or "",
-            kecamatan=values.get("kecamatan") or "",
-            kabupaten=values.get("kabupaten") or "",
-        )
-    except VillageError as exc:
-        result.errors.append((column, str(exc)))
-        return None
-    if kind == Kind.PERANGKAT and not village.is_desa:
-        # Only a desa has perangkat desa; kelurahan staff are civil servants (MODEL.md).
-        result.errors.append(
-            (
-                column,
-                "{} adalah kelurahan; perangkat desa hanya ada di desa".format(
-                    village.describe()
-                ),
-            )
-        )
-        return None
-    return village
+    return cleaner(values, row)
 
 
 # ---------------------------------------------------------------------------------------------------------------
