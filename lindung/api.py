@@ -90,23 +90,20 @@ def _not_found(request, exc):
 
 
 def _mount() -> None:
-    import importlib
+    """Each app's router: /api/v1/<app>/…, contributions at the root (/api/v1/iuran/…)."""
+    from lindung.claims.api import router as claims
+    from lindung.contributions.api import router as contributions
+    from lindung.imports.api import router as imports
+    from lindung.participants.api import router as participants
+    from lindung.regions.api import router as regions
+    from lindung.reports.api import router as reports
 
-    for app in (
-        "regions",
-        "participants",
-        "imports",
-        "contributions",
-        "claims",
-        "reports",
-    ):
-        try:
-            module = importlib.import_module(f"lindung.{app}.api")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"lindung.{app}.api":
-                raise
-            continue
-        api.add_router(f"/{app}/" if app != "contributions" else "/", module.router)
+    api.add_router("/regions/", regions)
+    api.add_router("/participants/", participants)
+    api.add_router("/imports/", imports)
+    api.add_router("/", contributions)
+    api.add_router("/claims/", claims)
+    api.add_router("/reports/", reports)
 
 
 _mount()

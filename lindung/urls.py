@@ -9,30 +9,13 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("lindung.accounts.urls")),
     path("wilayah/", include("lindung.regions.urls")),
+    path("peserta/", include("lindung.participants.urls")),
+    path("impor/", include("lindung.imports.urls")),
+    path("iuran/", include("lindung.contributions.urls")),
+    path("klaim/", include("lindung.claims.urls")),
+    path("laporan/", include("lindung.reports.urls")),
+    path("pks/", include("lindung.agreements.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", common_views.api_docs_redirect),
 ]
-
-
-def _optional(app: str, prefix: str) -> None:
-    import importlib
-
-    try:
-        importlib.import_module(f"lindung.{app}.urls")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"lindung.{app}.urls":
-            raise
-        return
-    urlpatterns.append(path(prefix, include(f"lindung.{app}.urls")))
-
-
-for _app, _prefix in (
-    ("participants", "peserta/"),
-    ("imports", "impor/"),
-    ("contributions", "iuran/"),
-    ("claims", "klaim/"),
-    ("reports", "laporan/"),
-    ("agreements", "pks/"),
-):
-    _optional(_app, _prefix)
