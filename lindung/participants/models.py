@@ -54,7 +54,9 @@ class Kepesertaan(models.Model):
     peserta = models.ForeignKey(
         Peserta, on_delete=models.PROTECT, related_name="kepesertaan"
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices, db_index=True)
+    # kind and sumber_dana have no index of their own: (kind, sumber_dana) below serves both, and every index is
+    # written on each of a national import's million inserts.
+    kind = models.CharField(max_length=10, choices=Kind.choices)
     desa = models.ForeignKey(
         "regions.Region", on_delete=models.PROTECT, related_name="+"
     )
@@ -63,9 +65,7 @@ class Kepesertaan(models.Model):
     start_of_term = models.DateField(null=True, blank=True)
     # Siltap for perangkat desa, declared monthly income for pekerja rentan; integer Rupiah. Null = not yet known.
     wage = models.BigIntegerField(null=True, blank=True)
-    sumber_dana = models.CharField(
-        max_length=20, choices=SumberDana.choices, db_index=True
-    )
+    sumber_dana = models.CharField(max_length=20, choices=SumberDana.choices)
     jht = models.BooleanField(default=False)
     jp = models.BooleanField(default=False)
     risk_group = models.CharField(
