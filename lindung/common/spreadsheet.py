@@ -215,6 +215,12 @@ def write_xlsx(
                 )
             elif value is None or value == "":
                 continue
+            elif type(value) is str:
+                # Text stays text: never a formula ("=…" from an uploaded file) nor a URL, and no type sniffing
+                # (this loop writes every refused row of a large import).
+                sheet.write_string(r, c, value)
+            elif value is None:
+                continue
             else:
                 try:
                     sheet.write(r, c, value)

@@ -382,3 +382,17 @@ def test_chunks_and_registry_lookups_give_the_same_answer_as_one_pass(
     assert "baris 2" in by_row[5] and "baris 2" in by_row[6] and DESA_X2 in by_row[7]
     again = services.run_import(actor=None, path=path, kind="perangkat")
     assert _counts(again) == (0, 0, 4, 3)
+
+
+def test_error_file_keeps_formula_like_cells_as_text(tmp_path):
+    """A refused row's cells go back as text: "=…" from an uploaded file never becomes a live formula."""
+    evil = '=HYPERLINK("http://example.invalid","klik")'
+    rows = [perangkat_row(1, name=evil, sex="X")]
+    batch = services.run_import(
+        actor=None, path=write_csv(tmp_path / "f.csv", rows), kind="perangkat"
+    )
+    import zipfile
+
+    with zipfile.ZipFile(services.error_file_path(batch)) as xlsx:
+        sheet = xlsx.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet and "HYPERLINK" in sheet  # inline text, not a formula
