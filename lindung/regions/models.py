@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -28,9 +30,31 @@ class RegionType(models.TextChoices):
 def code_prefix_q(field: str, code: str) -> Q:
     """Rows whose region code ``field`` is ``code`` or lies under it ("53.18" → 53.18 and 53.18.*).
 
-    The trailing dot matters: "53.1" must not match "53.18".
+    Written as the range ``code <= field < code + "/"`` ("/" is the character after "."): "53.18.…" falls inside,
+    "53.1" does not take "53.18", and the database walks one slice of the index, also when it reads rows in code
+    order for a page. The range is only right where text compares character by character (SQLite; PostgreSQL with a
+    C collation, which docs/deployment.md asks for); elsewhere (e.g. en_US, which skips punctuation) it falls back
+    to ``= code OR LIKE 'code.%'``, correct but without the index slice.
     """
+    if _code_order_collation():
+        return Q(**{f"{field}__gte": code, f"{field}__lt": code + "/"})
     return Q(**{field: code}) | Q(**{f"{field}__startswith": code + "."})
+
+
+@functools.cache
+def _code_order_collation() -> bool:
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        return True  # BINARY: memcmp
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT datcollate FROM pg_database WHERE datname = current_database()"
+        )
+        collation = cursor.fetchone()[0]
+    return collation in ("C", "POSIX") or collation.lower() in ("c.utf-8", "c.utf8")
 
 
 class Region(models.Model):

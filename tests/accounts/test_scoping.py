@@ -59,8 +59,13 @@ def test_viewer_can_read_but_not_change(two_villages, viewer_user):
 
 def test_prefix_does_not_leak_to_sibling_codes(db):
     # "53.1" must not match "53.18": prefixes are whole segments.
-    q = region_scope(make_user("kabupaten", ["53.01"]), "desa__code")
-    assert "53.01." in str(q) and "53.0'" not in str(q)
+    from lindung.regions.models import Region
+
+    q = region_scope(make_user("kabupaten", ["53.01"]), "code")
+    seen = set(Region.objects.filter(q).values_list("code", flat=True))
+    assert "53.01" in seen and "53.01.04.2003" in seen
+    assert all(c == "53.01" or c.startswith("53.01.") for c in seen)
+    assert not {"53.10", "53.18", "53.18.01.2001"} & seen
 
 
 def test_anonymous_user_sees_nothing(two_villages):
