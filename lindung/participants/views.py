@@ -23,6 +23,14 @@ from .forms import EndForm, KepesertaanForm, KpjForm, StatusForm
 from .models import Kepesertaan
 
 PAGE_SIZE = 50
+# Deeper pages are not offered: OFFSET that far sorts most of a national table for one page; filters narrow it.
+MAX_PAGES = 200
+
+
+class CappedPaginator(Paginator):
+    @property
+    def num_pages(self) -> int:
+        return min(super().num_pages, MAX_PAGES)
 logger = logging.getLogger(__name__)
 
 
@@ -36,11 +44,12 @@ def filtered(user, params) -> tuple:
     q = (params.get("q") or "").strip()
     if q:
         digits = q.replace(" ", "")
-        qs = (
-            qs.filter(peserta__nik__startswith=digits)
-            if digits.isdigit()
-            else qs.filter(peserta__name__icontains=q)
-        )
+        if digits.isdigit() and len(digits) == 16:
+            qs = qs.filter(peserta__nik=digits)  # the unique index, on both databases
+        elif digits.isdigit():
+            qs = qs.filter(peserta__nik__startswith=digits)
+        else:
+            qs = qs.filter(peserta__name__icontains=q)
     if params.get("region"):
         qs = qs.filter(code_prefix_q("desa__code", params["region"].strip()))
     for name in ("kind", "status", "sumber_dana"):
@@ -52,7 +61,7 @@ def filtered(user, params) -> tuple:
 @login_required
 def peserta_list(request):
     qs = filtered(request.user, request.GET)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for k in page.object_list:
         k.nik_masked = mask_nik(k.peserta.nik)
     params = request.GET.copy()
@@ -65,6 +74,8 @@ def peserta_list(request):
         "sumber": SumberDana.choices,
         "f": request.GET,
         "can_add": user_can(request.user, "change"),
+        "capped": page.paginator.count > MAX_PAGES * PAGE_SIZE,
+        "shown": MAX_PAGES * PAGE_SIZE,
     }
     if request.htmx:
         return render(request, "participants/_peserta_rows.html", context)

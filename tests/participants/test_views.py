@@ -45,6 +45,7 @@ def test_list_shows_only_visible_rows_with_masked_nik(client, operator_desa, two
     [
         ({"q": "maria"}, "Maria Sumba", "Yohanes"),
         ({"q": nik_for(1)}, "Yohanes", "Maria Sumba"),
+        ({"q": nik_for(1)[:10]}, "Yohanes", "Maria Sumba"),
         ({"kind": "rentan"}, "Maria Sumba", "Yohanes"),
         ({"region": "53.18"}, "Maria Sumba", "Yohanes"),
         ({"sumber_dana": "add"}, "Yohanes", "Maria Sumba"),
@@ -170,3 +171,16 @@ def test_admin_lists_are_read_only(client, admin_user, url):
     assert (
         response.status_code == 200 and response.context["has_add_permission"] is False
     )
+
+
+def test_list_pages_stop_at_the_cap_and_say_so(client, bpjs_user, two, monkeypatch):
+    from lindung.participants import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    monkeypatch.setattr(views, "MAX_PAGES", 1)
+    client.force_login(bpjs_user)
+    page = client.get(reverse("participants:list"), {"page": 2}).context["page"]
+    assert page.number == 1 and page.paginator.num_pages == 1
+    assert page.paginator.count == 2 and client.get(
+        reverse("participants:list")
+    ).context["capped"]

@@ -30,6 +30,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, workers, no_worker, **opts):
         call_command("collectstatic", interactive=False, verbosity=0)
+
+        def stop(signum, frame):
+            raise KeyboardInterrupt  # so that the finally below stops gunicorn and the worker too
+
+        signal.signal(signal.SIGTERM, stop)
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "lindung.settings"}
         procs = []
         if not no_worker:
