@@ -12,12 +12,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from lindung.accounts import audit
 from lindung.accounts.models import user_can
+from lindung.common.bulk import bulk_insert
+from lindung.common.bulk import copy_line as _copy_line  # noqa: F401  (bench/gen_national.py)
 from lindung.participants.choices import TRANSPORT_PEKERJAAN, Status
 from lindung.participants.models import Kepesertaan, Peserta
 from lindung.regions.models import Region, code_prefix_q
@@ -208,60 +210,6 @@ _LINE_COLUMNS = (
     "paid",
     "rules",
 )
-
-
-_COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_value(value) -> str:
-    if value is None:
-        return "\\N"
-    if value is True or value is False:
-        return "t" if value else "f"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(
-        value, dt.date
-    ):  # date and aware datetime: ISO 8601 is what COPY text reads
-        return value.isoformat()
-    return str(value).translate(_COPY_ESCAPE)
-
-
-def _copy_line(row: tuple) -> str:
-    """One row in COPY text format (tab-separated, \\N for NULL, backslash escapes)."""
-    return "\t".join(map(_copy_value, row)) + "\n"
-
-
-def bulk_insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert many rows fast: COPY on PostgreSQL, executemany elsewhere (no model instances, no signals)."""
-    if not rows:
-        return
-    table = model._meta.db_table
-    names = [
-        model._meta.get_field(c.removesuffix("_id") if c.endswith("_id") else c).column
-        for c in columns
-    ]
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            sql = "COPY {} ({}) FROM STDIN".format(
-                connection.ops.quote_name(table),
-                ", ".join(connection.ops.quote_name(n) for n in names),
-            )
-            with cursor.cursor.copy(sql) as copy:
-                for part in _chunks(rows, 20000):
-                    copy.write("".join(_copy_line(row) for row in part))
-        else:
-            # A bigger page cache for this connection: index inserts for a million rows thrash the 2 MB default.
-            cursor.execute("PRAGMA cache_size = -262144")
-            marks = ", ".join(["%s"] * len(names))
-            sql = "INSERT INTO {} ({}) VALUES ({})".format(
-                connection.ops.quote_name(table),
-                ", ".join(connection.ops.quote_name(n) for n in names),
-                marks,
-            )
-            for part in _chunks(rows, 20000):
-                cursor.executemany(sql, part)
-            cursor.execute("PRAGMA cache_size = -2000")
 
 
 def _billable(period: dt.date, region_code: str | None, actor):

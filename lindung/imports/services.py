@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lindung.accounts.models import AuditEvent, region_scope, user_can
+from lindung.common.bulk import insert_dicts
 from lindung.common.spreadsheet import (
     SpreadsheetError,
     cell_text,
@@ -32,7 +33,6 @@ from lindung.participants.models import Kepesertaan, Peserta, StatusHistory
 from lindung.participants.services import village_index
 from lindung.regions.models import Region
 
-from .bulk import insert_dicts
 from .cleaning import Row as _Row
 from .cleaning import cleaned_chunks
 from .models import ImportBatch
