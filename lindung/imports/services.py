@@ -41,6 +41,8 @@ BATCH_SIZE = 10000
 LOOKUP_CHUNK = 10000
 # A registry up to this many people is read once at the start instead of asked per chunk.
 PRELOAD_LIMIT = 300000
+# … or up to this many times the file's rows.
+PRELOAD_FACTOR = 4
 MAX_STORED_ERRORS = 1000
 ERROR_COLUMN = "Keterangan kesalahan"
 ROW_COLUMN = "Baris asal"
@@ -205,7 +207,7 @@ def _run(
         fields=mapping.columns,
         strip_nul=False,
     )
-    registry = _Registry(kind)
+    registry = _Registry(kind, file_rows=table.size)
     first_row_of: dict[str, int] = {}
     holder_row: dict[tuple[str, str], int] = {}
     rejected: list[_Row] = []
@@ -326,16 +328,17 @@ def _holders(desas: list[str] | None) -> dict[tuple[str, str], str]:
 class _Registry:
     """What the registry holds for the NIKs and villages of each chunk.
 
-    A registry small against a file (a first load) is read once, in two scans; a large one is asked per chunk by
-    NIK and desa (indexed). Rows written by this import need no lookup: a NIK seen earlier in the file is already
+    A registry that is small, or small against the file (a first load, a national re-import), is read once, in two
+    scans; a large one is asked per chunk by NIK and desa (indexed). Rows written by this import need no lookup: a NIK seen earlier in the file is already
     refused as a duplicate, a position already taken earlier in the file is caught by the caller's ``holder_row``.
     """
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, file_rows: int = 0) -> None:
         self.kind = kind
         self.people: dict[str, rules.Existing] | None = None
         self.holders_of: dict[tuple[str, str], str] | None = None
-        if Peserta.objects.count() <= PRELOAD_LIMIT:
+        # Two scans beat a lookup per chunk when the file is large against the registry.
+        if Peserta.objects.count() <= max(PRELOAD_LIMIT, PRELOAD_FACTOR * file_rows):
             self.people = _existing(None)
             self.holders_of = _holders(None) if kind == Kind.PERANGKAT else {}
 

@@ -366,6 +366,7 @@ def test_chunks_and_registry_lookups_give_the_same_answer_as_one_pass(
     make_kepesertaan(desa_code=DESA_X2, jabatan="Kepala Dusun")  # NIK of serial 1
     monkeypatch.setattr(services, "BATCH_SIZE", 2)
     monkeypatch.setattr(services, "PRELOAD_LIMIT", preload_limit)
+    monkeypatch.setattr(services, "PRELOAD_FACTOR", 1 if preload_limit else 0)
     rows = [
         perangkat_row(2, jabatan="Kepala Desa"),
         perangkat_row(3),
