@@ -526,6 +526,10 @@ def load_demo(
     summary["pengguna demo"] = len(DEMO_USERS)
     if not Kepesertaan.objects.filter(desa__code__startswith=NTT + ".").exists():
         summary.update(generate_people(seed=seed))
+        from lindung.common.bulk import analyze
+        from lindung.participants.models import Peserta
+
+        analyze(Peserta, Kepesertaan)
     else:
         summary["peserta"] = "sudah ada (tidak dibuat ulang)"
     summary.update(bill_and_pay(seed=seed, today=today))

@@ -101,4 +101,7 @@ ID = {
     "Claims": "Klaim",
     "valid": "berlaku",
     "Choose a province to see its map.": "Pilih provinsi untuk melihat petanya.",
+    "village summary": "ringkasan desa",
+    "regency summary": "ringkasan kabupaten/kota",
+    "village summary state": "status ringkasan desa",
 }

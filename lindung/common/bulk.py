@@ -42,6 +42,20 @@ def copy_line(row: Iterable) -> str:
     return "\t".join(map(_copy_value, row)) + "\n"
 
 
+def analyze(*models_) -> None:
+    """PostgreSQL: fresh planner statistics for tables that just grew a lot (a bulk load), so the next queries are not
+    planned for the empty tables autovacuum last saw (a billing anti-join planned as a nested loop took minutes)."""
+    connection = connections[router.db_for_write(models_[0])]
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "ANALYZE {}".format(
+                ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models_)
+            )
+        )
+
+
 def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]

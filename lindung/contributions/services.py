@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from lindung.accounts import audit
 from lindung.accounts.models import user_can
-from lindung.common.bulk import bulk_insert
+from lindung.common.bulk import analyze, bulk_insert
 from lindung.common.bulk import copy_line as _copy_line  # noqa: F401  (bench/gen_national.py)
 from lindung.participants.choices import TRANSPORT_PEKERJAAN, Status
 from lindung.participants.models import Kepesertaan, Peserta
@@ -42,6 +42,8 @@ from .models import (
 )
 
 CHUNK = 5000
+# After this many new bill lines, refresh PostgreSQL's statistics (see common.bulk.analyze).
+ANALYZE_AFTER = 20000
 _RULE_MODELS = {
     "Tariff": Tariff,
     "BpuBracket": BpuBracket,
@@ -316,6 +318,8 @@ def run_billing(*, actor, period: dt.date, region_code: str | None = None) -> di
             for kid, price in items
         ]
         bulk_insert(TagihanLine, _LINE_COLUMNS, lines)
+        if len(lines) >= ANALYZE_AFTER:
+            analyze(Tagihan, TagihanLine)
         credited = _apply_credit(actor, {payer_id for payer_id, _s in groups})
         summary = {
             "period": f"{period:%Y-%m}",
@@ -335,6 +339,10 @@ def run_billing(*, actor, period: dt.date, region_code: str | None = None) -> di
             region_code=region_code or "",
             changes=summary,
         )
+
+        from lindung.reports.summary import enqueue_refresh
+
+        enqueue_refresh()  # a run touches whole regions: rebuild the rakor summary in the background
     return summary
 
 

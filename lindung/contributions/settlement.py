@@ -18,7 +18,7 @@ from django.db.models import F
 from lindung.accounts.models import AuditEvent
 
 from . import rules
-from .models import Alokasi, Denda, Pembayaran, Tagihan, TagihanLine
+from .models import Alokasi, Denda, Payer, Pembayaran, Tagihan, TagihanLine
 
 CHUNK = 500
 
@@ -105,6 +105,11 @@ def settle_in_full(
                 TagihanLine.objects.filter(
                     tagihan_id__in=part, paid__lt=F("total")
                 ).update(paid=F("total"), paid_on=day)
+        payer_region = dict(
+            Payer.objects.filter(id__in={p.payer_id for p in payments}).values_list(
+                "id", "region_id"
+            )
+        )
         AuditEvent.objects.bulk_create(
             [
                 AuditEvent(
@@ -112,6 +117,7 @@ def settle_in_full(
                     action="create",
                     model="contributions.Pembayaran",
                     object_id=str(p.pk),
+                    region_code=payer_region.get(p.payer_id) or "",
                     changes={
                         "amount": p.amount,
                         "paid_at": p.paid_at.isoformat(),
@@ -123,6 +129,10 @@ def settle_in_full(
             ],
             batch_size=CHUNK,
         )
+        # The rakor summary is brought up to date in the background (after commit), not by the next page view.
+        from lindung.reports.summary import enqueue_refresh
+
+        enqueue_refresh()
     return {
         "payments": len(payments),
         "bills": len(allocations),

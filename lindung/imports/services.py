@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lindung.accounts.models import AuditEvent, region_scope, user_can
-from lindung.common.bulk import insert_dicts
+from lindung.common.bulk import analyze, insert_dicts
 from lindung.common.spreadsheet import (
     SpreadsheetError,
     cell_text,
@@ -43,6 +43,8 @@ LOOKUP_CHUNK = 10000
 PRELOAD_LIMIT = 300000
 # … or up to this many times the file's rows.
 PRELOAD_FACTOR = 4
+# After this many new rows, refresh PostgreSQL's statistics of the registry tables.
+ANALYZE_AFTER = 20000
 MAX_STORED_ERRORS = 1000
 ERROR_COLUMN = "Keterangan kesalahan"
 ROW_COLUMN = "Baris asal"
@@ -228,6 +230,8 @@ def _run(
         rejected.extend(r for r in chunk if r.outcome == "rejected")
         if progress:
             progress(batch.processed, max(batch.total, batch.processed), "write")
+    if batch.inserted >= ANALYZE_AFTER and not dry_run:
+        analyze(Peserta, Kepesertaan, StatusHistory)
     _finish(batch, rejected)
 
 

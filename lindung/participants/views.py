@@ -31,6 +31,8 @@ class CappedPaginator(Paginator):
     @property
     def num_pages(self) -> int:
         return min(super().num_pages, MAX_PAGES)
+
+
 logger = logging.getLogger(__name__)
 
 

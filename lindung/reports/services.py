@@ -85,10 +85,48 @@ def _visible_kabupaten(user, kabs: list[Region]) -> list[Region]:
     ]
 
 
-def rakor(*, user, region_code: str | None, as_of: dt.date) -> dict:
+def membership_counts(members, as_of: dt.date, *fields: str, **exprs):
+    """THE count logic of the rakor report: ``members`` grouped by ``fields``/``exprs`` with ``registered`` (in
+    force on ``as_of``), ``protected`` (covered in ``as_of``'s month, per ``covered_ids``) and ``billed`` (a bill
+    line for any month up to then). Used by the from-scratch report and to build ``reports.summary``."""
+    return (
+        members.annotate(**exprs)
+        .values(*fields, *exprs, "kind", "sumber_dana")
+        .annotate(
+            registered=Count("id"),
+            protected=Count("id", filter=has_line(_covered_ids(as_of))),
+            billed=Count("id", filter=has_line(_billed_ids(as_of))),
+        )
+        .order_by()
+    )
+
+
+def _kabupaten_counts(grouped) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for g in grouped:
+        c = counts[g["kab"]]
+        c["registered"] += g["registered"]
+        c["billed"] += g["billed"]
+        c["protected"] += g["protected"]
+        if g["kind"] == Kind.PERANGKAT:
+            c["perangkat_terdaftar"] += g["registered"]
+            c["perangkat_terlindungi"] += g["protected"]
+        else:
+            c["rentan_terdaftar"] += g["registered"]
+            c[rules.funding_group(g["sumber_dana"])] += g["protected"]
+    return counts
+
+
+def rakor(
+    *, user, region_code: str | None, as_of: dt.date, from_scratch: bool = False
+) -> dict:
     """Rows per kabupaten/kota with desa/kelurahan, perangkat registered/protected/target, rentan protected by
     funding group, pipeline stage and planned action; then totals, regencies without protection and villages
-    without a protected official. Every count is set-based (a handful of grouped queries)."""
+    without a protected official.
+
+    The membership counts come from the per-village summary (``reports.summary``, brought up to date first);
+    ``from_scratch=True`` counts the memberships directly with the same ``membership_counts`` (the reference the
+    summary is tested against, and the benchmark baseline)."""
     region = get_object_or_404(Region, code=region_code) if region_code else None
     kabs = _visible_kabupaten(user, _region_kabupaten(region))
     village_qs = Region.objects.filter(level=4)
@@ -104,30 +142,20 @@ def rakor(*, user, region_code: str | None, as_of: dt.date) -> dict:
         )
     }
 
-    members = _memberships(user, region.code if region else None, as_of)
-    covered = _covered_ids(as_of)
-    billed = _billed_ids(as_of)
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    grouped = (
-        members.annotate(kab=KAB)
-        .values("kab", "kind", "sumber_dana")
-        .annotate(
-            registered=Count("id"),
-            protected=Count("id", filter=has_line(covered)),
-            billed=Count("id", filter=has_line(billed)),
+    if from_scratch:
+        members = _memberships(user, region.code if region else None, as_of)
+        covered = _covered_ids(as_of)
+        grouped = membership_counts(members, as_of, kab=KAB)
+        protected_official = members.filter(kind=Kind.PERANGKAT).filter(
+            has_line(covered)
         )
-    )
-    for g in grouped:
-        c = counts[g["kab"]]
-        c["registered"] += g["registered"]
-        c["billed"] += g["billed"]
-        c["protected"] += g["protected"]
-        if g["kind"] == Kind.PERANGKAT:
-            c["perangkat_terdaftar"] += g["registered"]
-            c["perangkat_terlindungi"] += g["protected"]
-        else:
-            c["rentan_terdaftar"] += g["registered"]
-            c[rules.funding_group(g["sumber_dana"])] += g["protected"]
+    else:
+        from . import summary
+
+        grouped, protected_official = summary.report_counts(
+            user=user, region_code=region.code if region else None, as_of=as_of
+        )
+    counts = _kabupaten_counts(grouped)
 
     kab_codes = [k.code for k in kabs]
     pks = set(
@@ -213,21 +241,19 @@ def rakor(*, user, region_code: str | None, as_of: dt.date) -> dict:
             for r in unprotected
         ],
         "desa_tanpa_perangkat_terlindungi": _villages_without_protected(
-            region, members, covered, user
+            region, protected_official, user
         ),
     }
 
 
 def _villages_without_protected(
-    region: Region | None, members, covered, user=None
+    region: Region | None, protected_official, user=None
 ) -> list[dict]:
-    protected_official = members.filter(
-        kind=Kind.PERANGKAT, desa_id=OuterRef("code")
-    ).filter(has_line(covered))
+    """``protected_official``: memberships (or summary rows) of protected perangkat desa, already user-scoped."""
     qs = (
         Region.objects.filter(level=4)
         .exclude(type="kelurahan")
-        .exclude(Exists(protected_official))
+        .exclude(Exists(protected_official.filter(desa_id=OuterRef("code"))))
     )
     if region is not None:
         qs = qs.filter(code__startswith=region.code + ".")

@@ -181,6 +181,7 @@ def test_list_pages_stop_at_the_cap_and_say_so(client, bpjs_user, two, monkeypat
     client.force_login(bpjs_user)
     page = client.get(reverse("participants:list"), {"page": 2}).context["page"]
     assert page.number == 1 and page.paginator.num_pages == 1
-    assert page.paginator.count == 2 and client.get(
-        reverse("participants:list")
-    ).context["capped"]
+    assert (
+        page.paginator.count == 2
+        and client.get(reverse("participants:list")).context["capped"]
+    )

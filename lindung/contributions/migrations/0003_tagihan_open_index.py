@@ -5,15 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contributions', '0002_rules_data'),
+        ("contributions", "0002_rules_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='tagihan',
-            index=models.Index(condition=models.Q(('paid__lt', models.F('total'))), fields=['period'], include=('id', 'total', 'paid'), name='tagihan_open'),
+            model_name="tagihan",
+            index=models.Index(
+                condition=models.Q(("paid__lt", models.F("total"))),
+                fields=["period"],
+                include=("id", "total", "paid"),
+                name="tagihan_open",
+            ),
         ),
     ]

@@ -4,20 +4,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('participants', '0001_initial'),
+        ("participants", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='kepesertaan',
-            name='kind',
-            field=models.CharField(choices=[('perangkat', 'Perangkat desa'), ('rentan', 'Pekerja rentan')], max_length=10),
+            model_name="kepesertaan",
+            name="kind",
+            field=models.CharField(
+                choices=[("perangkat", "Perangkat desa"), ("rentan", "Pekerja rentan")],
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='kepesertaan',
-            name='sumber_dana',
-            field=models.CharField(choices=[('dana_desa', 'Dana Desa'), ('add', 'Alokasi Dana Desa (ADD)'), ('apbdes', 'APBDes lainnya'), ('apbd_kabupaten', 'APBD Kabupaten/Kota'), ('apbd_provinsi', 'APBD Provinsi'), ('apbn', 'APBN'), ('csr', 'CSR'), ('baznas', 'Baznas/zakat'), ('self', 'Mandiri'), ('other', 'Lainnya')], max_length=20),
+            model_name="kepesertaan",
+            name="sumber_dana",
+            field=models.CharField(
+                choices=[
+                    ("dana_desa", "Dana Desa"),
+                    ("add", "Alokasi Dana Desa (ADD)"),
+                    ("apbdes", "APBDes lainnya"),
+                    ("apbd_kabupaten", "APBD Kabupaten/Kota"),
+                    ("apbd_provinsi", "APBD Provinsi"),
+                    ("apbn", "APBN"),
+                    ("csr", "CSR"),
+                    ("baznas", "Baznas/zakat"),
+                    ("self", "Mandiri"),
+                    ("other", "Lainnya"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

@@ -13,7 +13,10 @@ FORMATS = exports.WRITERS
 
 
 class Command(BaseCommand):
-    help = "Reports: 'report rakor --region 53 [--as-of YYYY-MM-DD] --format xlsx|pdf|csv|json --out FILE'."
+    help = (
+        "Reports: 'report rakor --region 53 [--as-of YYYY-MM-DD] --format xlsx|pdf|csv|json --out FILE'; "
+        "'report summary --rebuild' after edits made outside Lindung's services (admin, SQL)."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="report", required=True)
@@ -26,8 +29,34 @@ class Command(BaseCommand):
         rakor.add_argument("--as-of", default=None, help="YYYY-MM-DD (default: today)")
         rakor.add_argument("--format", default="json", choices=sorted(FORMATS))
         rakor.add_argument("--out", default="-", help="output file, '-' for stdout")
+        summary = sub.add_parser(
+            "summary", help="the per-village rakor summary: bring it up to date"
+        )
+        summary.add_argument(
+            "--rebuild",
+            action="store_true",
+            help="forget it and build it again (edits that bypassed the audit log)",
+        )
 
-    def handle(self, *args, report, region, as_of, format, out, **opts):
+    def handle(self, *args, report, **opts):
+        if report == "summary":
+            return self._summary(rebuild=opts["rebuild"])
+        return self._rakor(**opts)
+
+    def _summary(self, *, rebuild: bool) -> None:
+        from lindung.reports import summary
+
+        if rebuild:
+            summary.rebuild()
+        today = dt.date.today()
+        modes = [summary.refresh(today)["mode"]] + [
+            r["mode"] for r in summary.refresh_recent()
+        ]
+        self.stderr.write(
+            "Ringkasan rakor diperbarui ({}).".format(", ".join(sorted(set(modes))))
+        )
+
+    def _rakor(self, *, region, as_of, format, out, **opts):
         try:
             day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
         except ValueError:

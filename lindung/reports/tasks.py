@@ -1,0 +1,14 @@
+"""Background refresh of the rakor summary (django-tasks; the ImmediateBackend runs it inline in tests)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def refresh_summary_task(limit: int = 3) -> list[dict]:
+    """Bring the most recently requested rakor dates up to date after a national write (billing run, bulk
+    settlement), so the next page view does not pay for the full rebuild."""
+    from .summary import refresh_recent
+
+    return refresh_recent(limit)
