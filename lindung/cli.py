@@ -33,7 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "claims": ("claims", "Klaim manfaat: 'claims quote --input FILE.json'"),
     "report": (
         "report",
-        "Laporan: 'report rakor --region 53 --format xlsx|pdf|csv|json --out FILE'",
+        "Laporan: 'report rakor --region 53 --format xlsx|pdf|csv|json --out FILE'; 'report summary [--rebuild]'",
     ),
     "worker": ("db_worker", "Jalankan worker tugas latar belakang (impor besar)"),
     "backup": ("backup", "Cadangkan seluruh data ke satu berkas"),
