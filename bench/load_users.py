@@ -105,9 +105,9 @@ def user_loop(
             ok = False
         elapsed = (time.perf_counter() - start) * 1000
         with lock:
-            results[path].append(elapsed)
+            results[f"{username} {path}"].append(elapsed)
             if not ok:
-                results["errors"].append(path)
+                results["errors"].append(f"{username} {path}")
         if think[1] > 0:
             time.sleep(rng.uniform(*think))
 
