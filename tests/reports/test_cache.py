@@ -49,3 +49,17 @@ def test_a_regency_office_gets_only_its_own_rows(kabupaten_user):
     )
     national = services.rakor(user=None, region_code="53", as_of=today)
     assert len(national["rows"]) == 22
+
+
+def test_bpjs_queue_totals_are_cached_until_the_next_audited_write(bpjs_user):
+    from lindung.reports.dashboards import bpjs_queue
+
+    today = dt.date.today()
+    member = make_kepesertaan()
+    run_billing(actor=None, period=today.replace(day=1))
+    before = bpjs_queue(bpjs_user, today)
+    assert (before["unpaid_bills"], before["without_kpj"]) == (1, 1)
+    bill = Tagihan.objects.get(lines__kepesertaan=member)
+    record_payment(actor=None, payer=bill.payer, amount=bill.total, paid_at=today)
+    after = bpjs_queue(bpjs_user, today)
+    assert (after["unpaid_bills"], after["unpaid_amount"]) == (0, 0)
