@@ -52,7 +52,8 @@ def trend(
 
     from lindung.common.format import BULAN
 
-    key = "trend:{}:{}:{}:{}:{}".format(
+    key = services.cache_key(
+        "trend",
         region_code,
         today.isoformat(),
         months,
@@ -105,7 +106,9 @@ def _bpjs_totals(user, members) -> dict:
     and membership of the country (237 ms at a million memberships, the slowest page under load)."""
     from django.core.cache import cache
 
-    key = "bpjs-totals:{}:{}".format(services.scope_key(user), services.data_version())
+    key = services.cache_key(
+        "bpjs-totals", services.scope_key(user), services.data_version()
+    )
     totals = cache.get(key)
     if totals is None:
         agg = (

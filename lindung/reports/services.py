@@ -291,12 +291,21 @@ def scope_key(user) -> str:
     return ";".join(f"{role}:{region or '*'}" for role, region in rows)
 
 
+def cache_key(name: str, *parts) -> str:
+    """A cache key safe for every backend: the parts (a region code typed by a user, a scope) are hashed, so no
+    space, control character or length limit of memcached is ever hit."""
+    import hashlib
+
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()
+    return "{}:{}".format(name, digest)
+
+
 def rakor_cached(*, user, region_code: str | None, as_of: dt.date) -> dict:
     """``rakor`` for pages and the API, cached until the next audited write (or CACHE_SECONDS at most)."""
     from django.core.cache import cache
 
-    key = "rakor:{}:{}:{}:{}".format(
-        region_code or "", as_of.isoformat(), scope_key(user), data_version()
+    key = cache_key(
+        "rakor", region_code or "", as_of.isoformat(), scope_key(user), data_version()
     )
     report = cache.get(key)
     if report is None:
