@@ -159,14 +159,13 @@ def generate(n: int, desa: list[str], seed: int = 1) -> float:
     return time.perf_counter() - start
 
 
-def naive(sample: int, period: dt.date) -> tuple[int, float]:
-    """The per-row ORM way: one payer lookup, one quote, one bill get_or_create and one line insert per row."""
+def naive(sample: int, period: dt.date, members=None) -> tuple[int, float]:
+    """The per-row ORM way: one payer lookup, one quote, one bill get_or_create and one line insert per row, for the
+    first ``sample`` of ``members`` (default: the memberships ``generate`` wrote)."""
     book = services.load_rulebook()
-    memberships = list(
-        Kepesertaan.objects.filter(peserta__nik__startswith=NIK_PREFIX).order_by("id")[
-            :sample
-        ]
-    )
+    if members is None:
+        members = Kepesertaan.objects.filter(peserta__nik__startswith=NIK_PREFIX)
+    memberships = list(members.order_by("id")[:sample])
     start = time.perf_counter()
     with transaction.atomic():
         for k in memberships:

@@ -26,41 +26,28 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import bench_billing  # noqa: E402, F401  (sets up Django)
+import bench_billing  # noqa: E402  (sets up Django)
+from bench_rakor import naive_rakor, timed  # noqa: E402
 from django.contrib.auth.base_user import AbstractBaseUser  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import connection, reset_queries, transaction  # noqa: E402
-from django.db.models import Q  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from lindung.accounts.models import AuditEvent  # noqa: E402
 from lindung.accounts.services import create_user  # noqa: E402
 from lindung.contributions import rules, services  # noqa: E402
-from lindung.contributions.coverage import covered_ids  # noqa: E402
-from lindung.contributions.models import Tagihan, TagihanLine  # noqa: E402
+from lindung.contributions.models import TagihanLine  # noqa: E402
 from lindung.participants.models import Kepesertaan, Peserta  # noqa: E402
-from lindung.regions.models import Region  # noqa: E402
-from lindung.reports import rules as report_rules  # noqa: E402
 from lindung.reports import services as reports  # noqa: E402
 
 PASSWORD = "bench-national-2026"
 PG = connection.vendor == "postgresql"
-
-
-def timed(fn: Callable, repeat: int = 3) -> tuple[float, object]:
-    """Median seconds of ``repeat`` calls, and the last result."""
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def ms(seconds: float) -> float:
@@ -91,42 +78,6 @@ def user(username: str, role: str, regions: list[str]) -> AbstractBaseUser:
 
 
 # --- rakor ---------------------------------------------------------------------------------------------------------
-
-
-def naive_rakor(region_code: str | None, as_of: dt.date) -> dict:
-    """The straightforward way (bench_rakor's loop): per kabupaten/kota, ORM counts of the memberships in force on
-    ``as_of`` (registered by then, not ended), and a Python loop over the protected rentan for the funding split."""
-    kabs = Region.objects.filter(level=2)
-    if region_code:
-        kabs = kabs.filter(parent_id=region_code)
-    covered = covered_ids(as_of)
-    rows = []
-    for kab in kabs:
-        inside = Kepesertaan.objects.filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gt=as_of),
-            desa__code__startswith=kab.code + ".",
-            registered_on__lte=as_of,
-        )
-        row = {
-            "desa": Region.objects.filter(code__startswith=kab.code + ".", level=4)
-            .exclude(type="kelurahan")
-            .count(),
-            "kelurahan": Region.objects.filter(
-                code__startswith=kab.code + ".", type="kelurahan"
-            ).count(),
-            "perangkat_terdaftar": inside.filter(kind="perangkat").count(),
-            "perangkat_terlindungi": inside.filter(
-                kind="perangkat", id__in=covered
-            ).count(),
-            "perangkat_target": 0,
-            "rentan_dana_desa": 0,
-            "rentan_apbd": 0,
-            "rentan_lainnya": 0,
-        }
-        for k in inside.filter(kind="rentan", id__in=covered):
-            row[report_rules.funding_group(k.sumber_dana)] += 1
-        rows.append(row)
-    return report_rules.totals(rows)
 
 
 def bench_rakor_report(region: str | None, as_of: dt.date, naive: bool) -> dict:
@@ -323,50 +274,6 @@ def _delete_month(period: dt.date) -> None:
         ).delete()
 
 
-def naive_billing(sample: int, period: dt.date) -> tuple[int, float]:
-    """bench_billing's per-row ORM loop (payer lookup, quote, bill get_or_create, line insert, bill save)."""
-    book = services.load_rulebook()
-    memberships = list(
-        Kepesertaan.objects.exclude(status="berhenti").order_by("id")[:sample]
-    )
-    start = time.perf_counter()
-    with transaction.atomic():
-        for k in memberships:
-            payer = services.payer_for_kepesertaan(k)
-            case = rules.membership_case(
-                kind=k.kind,
-                wage=k.wage,
-                period=period,
-                funding=k.sumber_dana,
-                jht=k.jht,
-                jp=k.jp,
-                risk_group=k.risk_group,
-                transport=k.pekerjaan == "ojek",
-            )
-            result = rules.quote(case, book)
-            bill, _ = Tagihan.objects.get_or_create(
-                payer=payer,
-                period=period,
-                segment=case.segment,
-                defaults={
-                    "number": f"naive-{period:%Y%m}-{payer.pk}-{case.segment}",
-                    "due_date": period,
-                },
-            )
-            amounts = {x["programme"]: x["amount"] for x in result["lines"]}
-            TagihanLine.objects.create(
-                tagihan=bill,
-                kepesertaan=k,
-                period=period,
-                segment=case.segment,
-                total=result["total"],
-                **amounts,
-            )
-            bill.total += result["total"]
-            bill.save(update_fields=["total"])
-    return len(memberships), time.perf_counter() - start
-
-
 def bench_billing_run(as_of: dt.date, sample: int) -> dict:
     period = rules.add_months(as_of.replace(day=1), 1)
     _delete_month(period)
@@ -378,7 +285,9 @@ def bench_billing_run(as_of: dt.date, sample: int) -> dict:
     cleanup = time.perf_counter() - start
     later = rules.add_months(period, 1)
     _delete_month(later)
-    n, naive_s = naive_billing(sample, later)
+    n, naive_s = bench_billing.naive(
+        sample, later, Kepesertaan.objects.exclude(status="berhenti")
+    )
     _delete_month(later)
     rate = summary["lines"] / took
     return {

@@ -45,7 +45,9 @@ from lindung.reports.models import DesaSummary  # noqa: E402
 
 
 def naive_rakor(region_code: str | None, as_of: dt.date) -> dict:
-    """What a straightforward implementation does: loop over kabupaten, count with the ORM."""
+    """What a straightforward implementation does: loop over kabupaten, count with the ORM the memberships in force
+    on ``as_of`` (registered by then, not ended), and loop in Python over the protected rentan for the funding
+    split."""
     kabs = Region.objects.filter(level=2)
     if region_code:
         kabs = kabs.filter(parent_id=region_code)
@@ -53,7 +55,9 @@ def naive_rakor(region_code: str | None, as_of: dt.date) -> dict:
     rows = []
     for kab in kabs:
         inside = Kepesertaan.objects.filter(
-            desa__code__startswith=kab.code + ".", registered_on__lte=as_of
+            Q(ended_on__isnull=True) | Q(ended_on__gt=as_of),
+            desa__code__startswith=kab.code + ".",
+            registered_on__lte=as_of,
         )
         row = {
             "desa": Region.objects.filter(code__startswith=kab.code + ".", level=4)
