@@ -10,24 +10,32 @@ from django.utils.translation import gettext_lazy as _
 from lindung.accounts.models import RegionScopedQuerySet
 
 
-class DesaSummaryQuerySet(RegionScopedQuerySet):
-    # ``desa__code`` is the desa_id column (Django trims the join): scoped exactly like the memberships counted.
-    region_field = "desa__code"
-
-
-class DesaSummary(models.Model):
-    """Memberships in force on ``as_of`` in one desa/kelurahan, per kind and funding source: how many are
+class SummaryCounts(models.Model):
+    """The counts of one summary row: memberships in force on ``as_of`` per kind and funding source — how many are
     registered, how many have had a bill line up to that month (billed), how many are protected that month."""
 
     as_of = models.DateField()
-    desa = models.ForeignKey(
-        "regions.Region", on_delete=models.CASCADE, related_name="+"
-    )
     kind = models.CharField(max_length=10)
     sumber_dana = models.CharField(max_length=20)
     registered = models.IntegerField()
     billed = models.IntegerField()
     protected = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class DesaSummaryQuerySet(RegionScopedQuerySet):
+    # ``desa__code`` is the desa_id column (Django trims the join): scoped exactly like the memberships counted.
+    region_field = "desa__code"
+
+
+class DesaSummary(SummaryCounts):
+    """``SummaryCounts`` of one desa/kelurahan."""
+
+    desa = models.ForeignKey(
+        "regions.Region", on_delete=models.CASCADE, related_name="+"
+    )
 
     objects = DesaSummaryQuerySet.as_manager()
 
@@ -48,19 +56,13 @@ class KabupatenSummaryQuerySet(RegionScopedQuerySet):
     region_field = "kabupaten__code"
 
 
-class KabupatenSummary(models.Model):
+class KabupatenSummary(SummaryCounts):
     """``DesaSummary`` summed per kabupaten/kota: what the national and provincial reports read (≈500 regencies
     instead of ≈84,000 villages). Kept in step with the village rows by ``reports.summary.refresh``."""
 
-    as_of = models.DateField()
     kabupaten = models.ForeignKey(
         "regions.Region", on_delete=models.CASCADE, related_name="+"
     )
-    kind = models.CharField(max_length=10)
-    sumber_dana = models.CharField(max_length=20)
-    registered = models.IntegerField()
-    billed = models.IntegerField()
-    protected = models.IntegerField()
 
     objects = KabupatenSummaryQuerySet.as_manager()
 
