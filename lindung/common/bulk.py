@@ -56,9 +56,17 @@ def analyze(*models_) -> None:
         )
 
 
-def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+def chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+    """``items`` in slices of ``size`` (IN lists, COPY blocks, executemany batches)."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _copy(cursor, table: str, names: str, rows: list) -> None:
+    """PostgreSQL COPY of ``rows`` into ``table`` (quoted) ``names`` (quoted, comma-separated), in text format."""
+    with cursor.cursor.copy("COPY {} ({}) FROM STDIN".format(table, names)) as copy:
+        for part in chunks(rows):
+            copy.write("".join(map(copy_line, part)))
 
 
 @contextmanager
@@ -91,17 +99,13 @@ def bulk_insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
     )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(
-                "COPY {} ({}) FROM STDIN".format(table, names)
-            ) as copy:
-                for part in _chunks(rows):
-                    copy.write("".join(map(copy_line, part)))
+            _copy(cursor, table, names, rows)
             return
         sql = "INSERT INTO {} ({}) VALUES ({})".format(
             table, names, ", ".join(["?"] * len(columns))
         )
         with sqlite_cache(cursor):
-            for part in _chunks(rows):
+            for part in chunks(rows):
                 cursor.cursor.executemany(sql, part)
 
 
@@ -186,11 +190,7 @@ def insert_dicts(
     names = ", ".join(quote(f.column) for f in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(
-                "COPY {} ({}) FROM STDIN".format(table, names)
-            ) as copy:
-                for part in _chunks(values):
-                    copy.write("".join(map(copy_line, part)))
+            _copy(cursor, table, names, values)
             if not returning:
                 return []
             position = [f.attname for f in fields].index(match)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,7 +17,7 @@ from django.utils import timezone
 
 from lindung.accounts import audit
 from lindung.accounts.models import user_can
-from lindung.common.bulk import analyze, bulk_insert
+from lindung.common.bulk import analyze, bulk_insert, chunks
 from lindung.common.bulk import copy_line as _copy_line  # noqa: F401  (bench/gen_national.py)
 from lindung.participants.choices import TRANSPORT_PEKERJAAN, Status
 from lindung.participants.models import Kepesertaan, Peserta
@@ -115,11 +114,6 @@ def _payer_label(kind: str, region_type: str, region_name: str) -> str:
     return " ".join(_PAYER_NAMES[kind].format(type=type_word, name=region_name).split())
 
 
-def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def ensure_payers(
     keys: set[tuple[str, str, int | None]],
 ) -> dict[tuple[str, str, int | None], int]:
@@ -147,7 +141,7 @@ def ensure_payers(
                 if i in wanted
             }
         else:
-            for part in _chunks(people):
+            for part in chunks(people, CHUNK):
                 names.update(
                     Peserta.objects.filter(id__in=part).values_list("id", "name")
                 )
@@ -183,7 +177,7 @@ def _payer_ids(codes: list[str]) -> dict[str, int]:
             if c in wanted
         }
     found: dict[str, int] = {}
-    for part in _chunks(codes):
+    for part in chunks(codes, CHUNK):
         found.update(Payer.objects.filter(code__in=part).values_list("code", "id"))
     return found
 
@@ -433,7 +427,7 @@ def _apply_to_lines(bill: Tagihan, amount: int, paid_at: dt.date) -> None:
             full.append(line_id)
         else:
             partial = (line_id, paid + take)
-    for part in _chunks(full):
+    for part in chunks(full, CHUNK):
         TagihanLine.objects.filter(id__in=part).update(paid=F("total"), paid_on=paid_at)
     if partial:
         TagihanLine.objects.filter(id=partial[0]).update(paid=partial[1])

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lindung.accounts.models import AuditEvent, region_scope, user_can
-from lindung.common.bulk import analyze, insert_dicts
+from lindung.common.bulk import analyze, chunks, insert_dicts
 from lindung.common.spreadsheet import (
     SpreadsheetError,
     cell_text,
@@ -270,14 +270,9 @@ def _check_row_scope(
 # --------------------------------------------------------------------------------------------------------------
 
 
-def _chunks(items: list, size: int = LOOKUP_CHUNK) -> Iterable[list]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
 def _existing(niks: list[str] | None) -> dict[str, rules.Existing]:
     """Person and active membership per NIK (``None``: every person in the registry)."""
-    chunks = [None] if niks is None else list(_chunks(niks))
+    parts = [None] if niks is None else list(chunks(niks, LOOKUP_CHUNK))
     found: dict[str, rules.Existing] = {}
     person_fields = ("id", "nik", *rules.PESERTA_FIELDS, "version")
     member_fields = (
@@ -289,7 +284,7 @@ def _existing(niks: list[str] | None) -> dict[str, rules.Existing]:
         "version",
         *rules.MEMBERSHIP_FIELDS,
     )
-    for chunk in chunks:
+    for chunk in parts:
         people = Peserta.objects.all()
         members = Kepesertaan.objects.active()
         if chunk is not None:
@@ -318,7 +313,7 @@ def _existing(niks: list[str] | None) -> dict[str, rules.Existing]:
 def _holders(desas: list[str] | None) -> dict[tuple[str, str], str]:
     """(desa, jabatan) → NIK of the active holder of a one-per-desa position (``None``: every desa)."""
     holders: dict[tuple[str, str], str] = {}
-    for chunk in [None] if desas is None else _chunks(desas):
+    for chunk in [None] if desas is None else chunks(desas, LOOKUP_CHUNK):
         qs = Kepesertaan.objects.active().filter(
             kind=Kind.PERANGKAT, jabatan__in=SINGLE_HOLDER_JABATAN
         )
