@@ -68,6 +68,8 @@ def test_bpjs_queue_totals_are_cached_until_the_next_audited_write(bpjs_user):
 def test_cache_keys_are_safe_for_memcached_whatever_the_region_typed():
     from django.core.cache.backends.base import memcache_key_warnings
 
-    key = services.cache_key("rakor", "\x0b\u00e3 53\r\n" * 50, "0343-09-04", "bpjs:*", 0)
+    key = services.cache_key(
+        "rakor", "\x0b\u00e3 53\r\n" * 50, "0343-09-04", "bpjs:*", 0
+    )
     assert list(memcache_key_warnings(key)) == [] and len(key) < 250
     assert key != services.cache_key("rakor", "53", "0343-09-04", "bpjs:*", 0)

@@ -29,7 +29,7 @@ from .cells import (
     parse_sex,
     parse_sumber_dana,
 )
-from .columns import LABELS, MEMBERSHIP_FIELDS, PESERTA_FIELDS
+from .columns import LABELS, MEMBERSHIP_FIELDS, PESERTA_FIELDS, memo
 from .villages import Village, VillageError, VillageIndex
 
 
@@ -87,6 +87,7 @@ _OPTIONAL_TAIL = (
 _UNIQUE = frozenset({"phone", "kpj"})
 _ROLE_PARSERS = {Kind.PERANGKAT: parse_jabatan, Kind.RENTAN: parse_pekerjaan}
 _GIVEN_FIELDS = frozenset(PESERTA_FIELDS + MEMBERSHIP_FIELDS)
+MEMO_SIZE = 100000
 
 
 class RowCleaner:
@@ -128,7 +129,20 @@ class RowCleaner:
             "Siltap/penghasilan tetap" if kind == Kind.PERANGKAT else "Penghasilan"
         )
         self._places: dict[tuple, Village | VillageError] = {}
-        self._caches: dict[str, dict] = {name: {} for name in LABELS}
+        # Files repeat the same few spellings a million times: each distinct cell of a column is parsed once per
+        # file (not the cells that differ on every row).
+        self._memos = {
+            name: memo(parser, MEMO_SIZE)
+            for name, parser in (
+                ("birth_date", parse_date),
+                ("sex", parse_sex),
+                (self.role, _ROLE_PARSERS[kind]),
+                ("sumber_dana", parse_sumber_dana),
+                ("wage", parse_money),
+                *_OPTIONAL_TAIL,
+            )
+            if name not in _UNIQUE
+        }
 
     def __call__(self, values: Mapping[str, object], row: int = 0) -> RowResult:
         result = RowResult(row=row)
@@ -143,33 +157,19 @@ class RowCleaner:
             }
         out: dict[str, object] = {}
 
-        caches = self._caches
+        memos = self._memos
 
         def take(name: str, parser, required: bool = False):
             raw = values.get(name)
-            if raw is None or (type(raw) is str and not raw.strip()):
+            if _blank(raw):
                 if required:
                     errors.append((label[name], "{} wajib diisi".format(LABELS[name])))
                 return None
-            # Files repeat the same few spellings a million times: each distinct cell is parsed once per file.
-            # Non-text cells are keyed with their type (True == 1 == 1.0 as dict keys).
-            key = raw if type(raw) is str else (type(raw), raw)
-            cache = caches[name]
             try:
-                hit = cache.get(key)
-            except TypeError:  # an unhashable cell
-                key, hit = None, None
-            if hit is None:
-                try:
-                    hit = (True, parser(raw))
-                except ValueError as exc:
-                    hit = (False, str(exc))
-                if key is not None and name not in _UNIQUE and len(cache) < 100000:
-                    cache[key] = hit
-            if hit[0]:
-                return hit[1]
-            errors.append((label[name], hit[1]))
-            return None
+                return memos.get(name, parser)(raw)
+            except ValueError as exc:
+                errors.append((label[name], str(exc)))
+                return None
 
         raw_name = values.get("name")
         name = " ".join(
@@ -244,11 +244,7 @@ class RowCleaner:
         given = frozenset(
             k
             for k, v in values.items()
-            if k in _GIVEN_FIELDS
-            and (
-                blank_clears
-                or not (v is None or (isinstance(v, str) and not v.strip()))
-            )
+            if k in _GIVEN_FIELDS and (blank_clears or not _blank(v))
         )
         result.record = Record(
             nik=check.nik,
