@@ -23,23 +23,41 @@ SQLITE_CACHE_KIB = 262144  # 256 MB while a bulk write runs; SQLite's default is
 _COPY_ESCAPE = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
+def _copy_text(value: str) -> str:
+    return value.translate(_COPY_ESCAPE)
+
+
+# COPY text per value type, looked up by exact type: one dict probe instead of a chain of isinstance checks.
+_BY_TYPE: dict[type, Callable[[object], str]] = {
+    int: int.__repr__,
+    str: _copy_text,
+    bool: lambda value: "t" if value else "f",
+    type(None): lambda value: "\\N",
+    dt.date: dt.date.isoformat,  # date and aware datetime: ISO 8601 is what COPY text reads
+    dt.datetime: dt.datetime.isoformat,
+}
+
+
 def _copy_value(value) -> str:
-    if value is None:
-        return "\\N"
-    if value is True or value is False:
+    text = _BY_TYPE.get(type(value))
+    if text is not None:
+        return text(value)
+    if isinstance(value, bool):
         return "t" if value else "f"
     if isinstance(value, int):
-        return str(value)
-    if isinstance(
-        value, dt.date
-    ):  # date and aware datetime: ISO 8601 is what COPY text reads
+        return str(int(value))
+    if isinstance(value, dt.date):
         return value.isoformat()
     return str(value).translate(_COPY_ESCAPE)
 
 
+def _copy_fields(row: Iterable) -> str:
+    return "\t".join([_BY_TYPE.get(type(v), _copy_value)(v) for v in row])
+
+
 def copy_line(row: Iterable) -> str:
     """One row in COPY text format (tab-separated, \\N for NULL, backslash escapes)."""
-    return "\t".join(map(_copy_value, row)) + "\n"
+    return _copy_fields(row) + "\n"
 
 
 def analyze(*models_) -> None:
@@ -69,6 +87,22 @@ def _copy(cursor, table: str, names: str, rows: list) -> None:
             copy.write("".join(map(copy_line, part)))
 
 
+def _copy_shared(
+    cursor, table: str, names: str, rows: list[tuple[tuple, tuple]]
+) -> None:
+    """Like ``_copy`` for (head, tail) rows: each distinct tail object is formatted once, not once per row."""
+    tails: dict[int, str] = {}
+    with cursor.cursor.copy("COPY {} ({}) FROM STDIN".format(table, names)) as copy:
+        for part in chunks(rows):
+            out = []
+            for head, tail in part:
+                text = tails.get(id(tail))
+                if text is None:
+                    text = tails[id(tail)] = "\t" + copy_line(tail)
+                out.append(_copy_fields(head) + text)
+            copy.write("".join(out))
+
+
 @contextmanager
 def sqlite_cache(cursor) -> Iterator[None]:
     """A big page cache on this SQLite connection while the block runs."""
@@ -81,14 +115,8 @@ def sqlite_cache(cursor) -> Iterator[None]:
         cursor.execute("PRAGMA cache_size = {}".format(int(before)))
 
 
-def bulk_insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert ``rows`` (tuples in ``columns`` order; attnames such as "payer_id" or field names) into ``model``'s
-    table: COPY on PostgreSQL, executemany on SQLite. No model instances, no signals, no defaults filled in."""
-    if not rows:
-        return
-    connection = connections[router.db_for_write(model)]
+def _table_and_names(connection, model, columns: tuple[str, ...]) -> tuple[str, str]:
     quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
     names = ", ".join(
         quote(
             model._meta.get_field(
@@ -97,16 +125,49 @@ def bulk_insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
         )
         for c in columns
     )
+    return quote(model._meta.db_table), names
+
+
+def bulk_insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert ``rows`` (tuples in ``columns`` order; attnames such as "payer_id" or field names) into ``model``'s
+    table: COPY on PostgreSQL, executemany on SQLite. No model instances, no signals, no defaults filled in."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    table, names = _table_and_names(connection, model, columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             _copy(cursor, table, names, rows)
             return
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            table, names, ", ".join(["?"] * len(columns))
+        _sqlite_insert(cursor, table, names, len(columns), rows)
+
+
+def bulk_insert_shared(
+    model, columns: tuple[str, ...], rows: list[tuple[tuple, tuple]]
+) -> None:
+    """``bulk_insert`` for rows given as (head, tail) where many rows share the same tail *object* (a bill line's
+    period, amounts and rules are those of its price case): on PostgreSQL each distinct tail is formatted once.
+    ``columns`` name the head's columns, then the tail's; rows keep their order."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    table, names = _table_and_names(connection, model, columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _copy_shared(cursor, table, names, rows)
+            return
+        _sqlite_insert(
+            cursor, table, names, len(columns), [head + tail for head, tail in rows]
         )
-        with sqlite_cache(cursor):
-            for part in chunks(rows):
-                cursor.cursor.executemany(sql, part)
+
+
+def _sqlite_insert(cursor, table: str, names: str, width: int, rows: list) -> None:
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        table, names, ", ".join(["?"] * width)
+    )
+    with sqlite_cache(cursor):
+        for part in chunks(rows):
+            cursor.cursor.executemany(sql, part)
 
 
 def _adapter(field: models.Field, connection) -> Callable | None:

@@ -209,6 +209,18 @@ def refresh_recent(limit: int = 3) -> list[dict]:
     return [refresh(d) for d in list(dates[:limit])]
 
 
+def refresh_today() -> list[dict]:
+    """The daily job (``lindung serve`` enqueues it after midnight; ``lindung report summary`` from cron does the
+    same): build today's summary before the first report of the day would have to, then the recent dates."""
+    return [refresh(dt.date.today()), *refresh_recent()]
+
+
+def seconds_to_next_day(now: dt.datetime, delay: dt.timedelta) -> float:
+    """Seconds from ``now`` (naive local time, the clock ``date.today()`` reads) to ``delay`` past next midnight."""
+    midnight = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time())
+    return (midnight + delay - now).total_seconds()
+
+
 def enqueue_refresh() -> None:
     """After this transaction commits, refresh the recently requested dates in the background, so the first
     report after a national billing run or a bulk settlement does not pay for the full rebuild."""

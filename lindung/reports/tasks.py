@@ -12,3 +12,11 @@ def refresh_summary_task(limit: int = 3) -> list[dict]:
     from .summary import refresh_recent
 
     return refresh_recent(limit)
+
+
+@task()
+def refresh_today_task() -> list[dict]:
+    """The daily refresh: today's summary is built in the background, not by the first report request of the day."""
+    from .summary import refresh_today
+
+    return refresh_today()

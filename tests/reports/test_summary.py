@@ -403,3 +403,54 @@ def test_cli_rebuilds_the_summary_after_edits_that_bypass_the_audit_log(capsys):
     assert SummaryState.objects.filter(as_of=dt.date.today()).exists()
     call_command("report", "summary", "--rebuild")
     assert "full" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("now", "seconds"),
+    [
+        (dt.datetime(2026, 11, 25, 23, 59), 6 * 60),
+        (dt.datetime(2026, 11, 25, 0, 0), 24 * 3600 + 5 * 60),
+        (dt.datetime(2026, 12, 31, 12, 0, 30), 12 * 3600 + 5 * 60 - 30),
+    ],
+)
+def test_the_daily_refresh_waits_until_just_after_midnight(now, seconds):
+    assert summary.seconds_to_next_day(now, dt.timedelta(minutes=5)) == seconds
+
+
+def test_the_daily_task_builds_todays_summary_before_anyone_asks():
+    from lindung.reports.tasks import refresh_today_task
+
+    register_or_update(
+        actor=None, data=perangkat_data(nik=_nik(3, DESA[1])), today=PREV
+    )
+    assert not SummaryState.objects.filter(as_of=dt.date.today()).exists()
+    refresh_today_task.enqueue()  # the immediate backend runs it here
+    state = SummaryState.objects.get(as_of=dt.date.today())
+    assert state.built_at is not None
+    assert summary.refresh(dt.date.today())["mode"] == "current"
+    assert _kept_rows(dt.date.today()) == _fresh_rows(dt.date.today())
+
+
+def test_serve_enqueues_the_daily_refresh_at_start_and_then_waits(monkeypatch):
+    import threading
+    from types import SimpleNamespace
+
+    from lindung.common.management.commands import serve
+
+    stopping, waits = threading.Event(), []
+    monkeypatch.setattr(
+        "lindung.reports.tasks.refresh_today_task",
+        SimpleNamespace(enqueue=lambda: waits.append("run")),
+    )
+    real_wait = stopping.wait
+
+    def wait(seconds):
+        waits.append(seconds)
+        if len(waits) > 2:
+            stopping.set()
+        return real_wait(0)
+
+    monkeypatch.setattr(stopping, "wait", wait)
+    serve._daily(stopping)
+    assert waits[0] == 0.0 and waits[1] == "run"
+    assert 5 * 60 < waits[2] <= 24 * 3600 + 5 * 60

@@ -48,10 +48,7 @@ class Command(BaseCommand):
 
         if rebuild:
             summary.rebuild()
-        today = dt.date.today()
-        modes = [summary.refresh(today)["mode"]] + [
-            r["mode"] for r in summary.refresh_recent()
-        ]
+        modes = [r["mode"] for r in summary.refresh_today()]
         self.stderr.write(
             "Ringkasan rakor diperbarui ({}).".format(", ".join(sorted(set(modes))))
         )
