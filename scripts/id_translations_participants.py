@@ -57,6 +57,7 @@ ID = {
     "previous": "sebelumnya",
     "next": "berikutnya",
     "page %(p)s of %(n)s": "halaman %(p)s dari %(n)s",
+    "More than %(n)s participants": "Lebih dari %(n)s peserta",
     "Only the first %(n)s are paged through; narrow the search with the filters above.": "Hanya %(n)s data pertama yang dapat dibuka per halaman; persempit pencarian dengan penyaring di atas.",
     "Person": "Data diri",
     "Show full NIK": "Tampilkan NIK lengkap",

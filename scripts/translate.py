@@ -33,6 +33,22 @@ def main() -> None:
 
     text = entry.sub(fill, text)
     text = text.replace("#, fuzzy\n", "", 1)
+    # A new msgid that makemessages matched to an old one ("fuzzy", with a guessed msgstr): use ours instead.
+    guessed = re.compile(
+        r'#, fuzzy(?:, ([^\n]*))?\n(?:#\|[^\n]*\n)*msgid "((?:[^"\\]|\\.)+)"\nmsgstr "(?:[^"\\]|\\.)*"\n',
+        re.M,
+    )
+
+    def replace_guess(m: re.Match) -> str:
+        tr = ID.get(m.group(2).replace('\\"', '"'))
+        if tr is None:
+            return m.group(0)
+        flags = "#, {}\n".format(m.group(1)) if m.group(1) else ""
+        return '{}msgid "{}"\nmsgstr "{}"\n'.format(
+            flags, m.group(2), tr.replace('"', '\\"')
+        )
+
+    text = guessed.sub(replace_guess, text)
     PO.write_text(text)
     subprocess.run(["msgfmt", "-o", str(PO.with_suffix(".mo")), str(PO)], check=True)
     missing = [m.group(1) for m in entry.finditer(text) if m.group(1)]

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,6 +29,17 @@ MAX_PAGES = 200
 
 
 class CappedPaginator(Paginator):
+    """Pages up to MAX_PAGES, and counts only that far: ``COUNT(*)`` over a LIMIT of cap + 1 rows, so a list of the
+    whole country (10 M memberships: 377 ms for the exact count) costs what a list of 10,001 does. ``capped`` says
+    there are more; exact totals per region are the dashboard's and the rakor report's job."""
+
+    @cached_property
+    def count(self) -> int:
+        cap = MAX_PAGES * self.per_page
+        n = self.object_list.order_by().values("pk")[: cap + 1].count()
+        self.capped = n > cap
+        return min(n, cap)
+
     @property
     def num_pages(self) -> int:
         return min(super().num_pages, MAX_PAGES)
@@ -76,7 +88,7 @@ def peserta_list(request):
         "sumber": SumberDana.choices,
         "f": request.GET,
         "can_add": user_can(request.user, "change"),
-        "capped": page.paginator.count > MAX_PAGES * PAGE_SIZE,
+        "capped": page.paginator.capped,
         "shown": MAX_PAGES * PAGE_SIZE,
     }
     if request.htmx:
