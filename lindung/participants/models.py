@@ -107,6 +107,13 @@ class Kepesertaan(models.Model):
         indexes = [
             models.Index(fields=["desa", "kind", "status"]),
             models.Index(fields=["kind", "sumber_dana"]),
+            # The BPJS queue "still without a KPJ, oldest first": read in index order and stop after a page, instead
+            # of sorting every membership without a KPJ (458 ms nationally at 10 M memberships).
+            models.Index(
+                fields=["registered_on", "id"],
+                condition=Q(kpj=""),
+                name="kepesertaan_without_kpj",
+            ),
         ]
 
     def __str__(self) -> str:
