@@ -1,23 +1,21 @@
 """Bulk import of participants from XLSX/XLS/ODS/CSV: one code path for the CLI, the web upload and the API.
 
 Pipeline (STYLE.md §4): read with calamine → map the header → chunks of ``BATCH_SIZE`` rows, each validated with the
-same rules as the form (``participants.rules.RowCleaner``, see cleaning.py),
+same rules as the form (``participants.rules.RowCleaner``; in worker processes for large files, see cleaning.py),
 compared with the registry by set-based lookups, and written in one transaction together with the batch's counters.
 A crash leaves earlier chunks committed and the counters true; running the file again reports those rows as
-unchanged. On PostgreSQL a writer thread commits chunk N while this thread validates chunk N+1 (``_Writer``).
+unchanged.
 """
 
 from __future__ import annotations
 
 import hashlib
-import queue
-import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from lindung.accounts.models import AuditEvent, region_scope, user_can
@@ -220,97 +218,21 @@ def _run(
     )  # an upper bound until the end (blank rows are not counted)
     batch.message = "Menyimpan…" if not dry_run else "Uji coba (tidak disimpan)…"
     batch.save(update_fields=["total", "message"])
-    writer = _Writer(
-        batch,
-        actor=actor,
-        dry_run=dry_run,
-        progress=progress,
-        threaded=table.size > BATCH_SIZE,
-    )
-    try:
-        for chunk in cleaned_chunks(table, mapping, cleaner, size=BATCH_SIZE):
-            for row in chunk:
-                if row.record is not None and not row.errors:
-                    _check_row_scope(row, allowed, first_row_of, labels)
-            _decide(chunk, kind, registry, holder_row)
-            rejected.extend(r for r in chunk if r.outcome == "rejected")
-            writer.put(chunk)
-    finally:
-        writer.close()
+    for chunk in cleaned_chunks(table, mapping, cleaner, size=BATCH_SIZE):
+        for row in chunk:
+            if row.record is not None and not row.errors:
+                _check_row_scope(row, allowed, first_row_of, labels)
+        _decide(chunk, kind, registry, holder_row)
+        with transaction.atomic():
+            if not dry_run:
+                _write_chunk(batch, chunk, actor)
+            _count(batch, chunk)
+        rejected.extend(r for r in chunk if r.outcome == "rejected")
+        if progress:
+            progress(batch.processed, max(batch.total, batch.processed), "write")
     if batch.inserted >= ANALYZE_AFTER and not dry_run:
         analyze(Peserta, Kepesertaan, StatusHistory)
     _finish(batch, rejected)
-
-
-class _Writer:
-    """Commits decided chunks, each with the batch counters, in file order.
-
-    On PostgreSQL, outside a caller's transaction, a thread of its own does it with its own connection: the server
-    inserts and indexes chunk N (in its own process, on the other core) while the caller validates chunk N+1. The
-    next chunk's decisions never depend on the rows being written: a NIK or a one-holder position seen earlier in
-    the file is refused from memory (``first_row_of``, ``holder_row``). SQLite writes in the caller's thread: its
-    inserts hand the GIL back and forth per row, which a second thread would turn into a convoy.
-    """
-
-    def __init__(
-        self, batch: ImportBatch, *, actor, dry_run: bool, progress, threaded: bool
-    ):
-        self.batch, self.actor, self.dry_run, self.progress = (
-            batch,
-            actor,
-            dry_run,
-            progress,
-        )
-        self.error: BaseException | None = None
-        self.thread = None
-        if (
-            threaded
-            and connection.vendor == "postgresql"
-            and not connection.in_atomic_block
-        ):
-            self.queue: queue.Queue = queue.Queue(maxsize=1)
-            self.thread = threading.Thread(
-                target=self._loop, name="import-writer", daemon=True
-            )
-            self.thread.start()
-
-    def put(self, chunk: list[_Row]) -> None:
-        if self.thread is None:
-            self._write(chunk)
-            return
-        if self.error is not None:
-            raise self.error
-        self.queue.put(chunk)
-
-    def close(self) -> None:
-        """Wait for the last chunk; a failure in the writer is raised here (its chunk rolled back)."""
-        if self.thread is not None:
-            self.queue.put(None)
-            self.thread.join()
-            if self.error is not None:
-                raise self.error
-
-    def _write(self, chunk: list[_Row]) -> None:
-        with transaction.atomic():
-            if not self.dry_run:
-                _write_chunk(self.batch, chunk, self.actor)
-            _count(self.batch, chunk)
-        if self.progress:
-            done = self.batch.processed
-            self.progress(done, max(self.batch.total, done), "write")
-
-    def _loop(self) -> None:
-        try:
-            while (chunk := self.queue.get()) is not None:
-                if (
-                    self.error is None
-                ):  # after a failure, only drain so that put() never blocks
-                    try:
-                        self._write(chunk)
-                    except BaseException as exc:
-                        self.error = exc
-        finally:
-            connection.close()  # this thread's own connection
 
 
 def _check_row_scope(

@@ -221,10 +221,6 @@ def test_dry_run_counts_but_writes_nothing(tmp_path):
 def test_a_crash_mid_way_keeps_earlier_batches_and_a_rerun_finishes(
     tmp_path, monkeypatch
 ):
-    _crash_then_rerun(tmp_path, monkeypatch)
-
-
-def _crash_then_rerun(tmp_path, monkeypatch):
     monkeypatch.setattr(services, "BATCH_SIZE", 2)
     path = write_csv(tmp_path / "big.csv", [perangkat_row(i) for i in range(1, 6)])
     real = services._write_chunk
@@ -367,47 +363,6 @@ def test_chunks_and_registry_lookups_give_the_same_answer_as_one_pass(
 ):
     """Rows are validated, compared and written in chunks; a duplicate, a second kepala desa and a conflict with
     the registry are found across chunk boundaries, whether the registry is read once or asked per chunk."""
-    _chunks_case(tmp_path, monkeypatch, preload_limit)
-
-
-def _writer_threads(monkeypatch) -> list[bool]:
-    used: list[bool] = []
-    real = services._Writer.__init__
-
-    def init(self, *args, **kw):
-        real(self, *args, **kw)
-        used.append(self.thread is not None)
-
-    monkeypatch.setattr(services._Writer, "__init__", init)
-    return used
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("preload_limit", [300000, 0])
-def test_outside_a_transaction_chunks_give_the_same_answers(
-    tmp_path, monkeypatch, preload_limit
-):
-    """The CLI and the worker run outside any transaction: on PostgreSQL a writer thread commits chunk N while
-    chunk N+1 is validated and compared. The answers are the same as one pass."""
-    from django.db import connection
-
-    used = _writer_threads(monkeypatch)
-    _chunks_case(tmp_path, monkeypatch, preload_limit)
-    assert used == [connection.vendor == "postgresql"] * 2
-
-
-@pytest.mark.django_db(transaction=True)
-def test_outside_a_transaction_a_crash_in_the_writer_keeps_committed_chunks(
-    tmp_path, monkeypatch
-):
-    from django.db import connection
-
-    used = _writer_threads(monkeypatch)
-    _crash_then_rerun(tmp_path, monkeypatch)
-    assert used == [connection.vendor == "postgresql"] * 2
-
-
-def _chunks_case(tmp_path, monkeypatch, preload_limit):
     make_kepesertaan(desa_code=DESA_X2, jabatan="Kepala Dusun")  # NIK of serial 1
     monkeypatch.setattr(services, "BATCH_SIZE", 2)
     monkeypatch.setattr(services, "PRELOAD_LIMIT", preload_limit)
