@@ -346,7 +346,9 @@ def test_budget_projection_figure_7(kabupaten_user, operator_desa_y):
 def test_budget_projection_is_cached_until_the_next_audited_write():
     make_kepesertaan(kind="perangkat", wage=2_022_200)
     first = services.budget_projection(user=None, year=2025, region_code=DESA_X)
-    make_kepesertaan(kind="perangkat", wage=2_022_200)  # not through a service: no audit event
+    make_kepesertaan(
+        kind="perangkat", wage=2_022_200
+    )  # not through a service: no audit event
     assert services.budget_projection(user=None, year=2025, region_code=DESA_X) == first
     bill(JAN)  # audited
     again = services.budget_projection(user=None, year=2025, region_code=DESA_X)
