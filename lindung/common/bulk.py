@@ -131,15 +131,7 @@ def _table_and_names(connection, model, columns: tuple[str, ...]) -> tuple[str, 
 def bulk_insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
     """Insert ``rows`` (tuples in ``columns`` order; attnames such as "payer_id" or field names) into ``model``'s
     table: COPY on PostgreSQL, executemany on SQLite. No model instances, no signals, no defaults filled in."""
-    if not rows:
-        return
-    connection = connections[router.db_for_write(model)]
-    table, names = _table_and_names(connection, model, columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            _copy(cursor, table, names, rows)
-            return
-        _sqlite_insert(cursor, table, names, len(columns), rows)
+    _write(model, columns, rows, _copy, lambda rows: rows)
 
 
 def bulk_insert_shared(
@@ -148,17 +140,25 @@ def bulk_insert_shared(
     """``bulk_insert`` for rows given as (head, tail) where many rows share the same tail *object* (a bill line's
     period, amounts and rules are those of its price case): on PostgreSQL each distinct tail is formatted once.
     ``columns`` name the head's columns, then the tail's; rows keep their order."""
+    _write(
+        model,
+        columns,
+        rows,
+        _copy_shared,
+        lambda rows: [head + tail for head, tail in rows],
+    )
+
+
+def _write(model, columns: tuple[str, ...], rows: list, copy, flat) -> None:
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
     table, names = _table_and_names(connection, model, columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            _copy_shared(cursor, table, names, rows)
+            copy(cursor, table, names, rows)
             return
-        _sqlite_insert(
-            cursor, table, names, len(columns), [head + tail for head, tail in rows]
-        )
+        _sqlite_insert(cursor, table, names, len(columns), flat(rows))
 
 
 def _sqlite_insert(cursor, table: str, names: str, width: int, rows: list) -> None:
