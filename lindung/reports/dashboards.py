@@ -49,30 +49,21 @@ def trend(
     user, region_code: str, today: dt.date, months: int = 6
 ) -> list[tuple[str, int]]:
     """Protected participants at the end of each of the last ``months`` months (current month: today)."""
-    from django.core.cache import cache
-
     from lindung.common.format import BULAN
 
-    key = services.cache_key(
-        "trend",
-        region_code,
-        today.isoformat(),
-        months,
-        services.scope_key(user),
-        services.data_version(),
+    def points() -> list[tuple[str, int]]:
+        out = []
+        for back in range(months - 1, -1, -1):
+            first = _month(today, back)
+            day = today if back == 0 else first
+            members = services._memberships(user, region_code or None, day)
+            count = members.filter(id__in=services._covered_ids(day)).count()
+            out.append((f"{BULAN[first.month - 1][:3]} {first.year % 100:02d}", count))
+        return out
+
+    return services.cached(
+        user, "trend", region_code, today.isoformat(), months, compute=points
     )
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    points = []
-    for back in range(months - 1, -1, -1):
-        first = _month(today, back)
-        day = today if back == 0 else first
-        members = services._memberships(user, region_code or None, day)
-        count = members.filter(id__in=services._covered_ids(day)).count()
-        points.append((f"{BULAN[first.month - 1][:3]} {first.year % 100:02d}", count))
-    cache.set(key, points, services.CACHE_SECONDS)
-    return points
 
 
 def province_dashboard(user, region_code: str, today: dt.date) -> dict:
@@ -105,19 +96,14 @@ def bpjs_queue(user, today: dt.date) -> dict:
 def _bpjs_totals(user, members) -> dict:
     """The queue's totals, cached until the next audited write: for a national officer they count every open bill
     and membership of the country (237 ms at a million memberships, the slowest page under load)."""
-    from django.core.cache import cache
 
-    key = services.cache_key(
-        "bpjs-totals", services.scope_key(user), services.data_version()
-    )
-    totals = cache.get(key)
-    if totals is None:
+    def totals() -> dict:
         agg = (
             Tagihan.objects.visible_to(user)
             .filter(paid__lt=F("total"))
             .aggregate(n=Count("id"), owed=Sum("total") - Sum("paid"))
         )
-        totals = {
+        return {
             "without_kpj": members.filter(kpj="").count(),
             "unpaid_bills": agg["n"],
             "unpaid_amount": agg["owed"] or 0,
@@ -125,8 +111,8 @@ def _bpjs_totals(user, members) -> dict:
             .filter(status__in=["diajukan", "diverifikasi"])
             .count(),
         }
-        cache.set(key, totals, services.CACHE_SECONDS)
-    return totals
+
+    return services.cached(user, "bpjs-totals", compute=totals)
 
 
 def village_rows(user, kab_code: str, today: dt.date) -> list[dict]:

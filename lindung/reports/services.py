@@ -300,18 +300,28 @@ def cache_key(name: str, *parts) -> str:
     return "{}:{}".format(name, digest)
 
 
-def rakor_cached(*, user, region_code: str | None, as_of: dt.date) -> dict:
-    """``rakor`` for pages and the API, cached until the next audited write (or CACHE_SECONDS at most)."""
+def cached(user, name: str, *parts, compute):
+    """``compute()`` cached per user scope and ``parts`` until the next audited write (or CACHE_SECONDS at most): the
+    one cache of reports, dashboards and the budget projection."""
     from django.core.cache import cache
 
-    key = cache_key(
-        "rakor", region_code or "", as_of.isoformat(), scope_key(user), data_version()
+    key = cache_key(name, *parts, scope_key(user), data_version())
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def rakor_cached(*, user, region_code: str | None, as_of: dt.date) -> dict:
+    """``rakor`` for pages and the API, cached until the next audited write (or CACHE_SECONDS at most)."""
+    return cached(
+        user,
+        "rakor",
+        region_code or "",
+        as_of.isoformat(),
+        compute=lambda: rakor(user=user, region_code=region_code, as_of=as_of),
     )
-    report = cache.get(key)
-    if report is None:
-        report = rakor(user=user, region_code=region_code, as_of=as_of)
-        cache.set(key, report, CACHE_SECONDS)
-    return report
 
 
 CACHE_SECONDS = 300
