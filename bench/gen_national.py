@@ -429,21 +429,8 @@ class Months:
 
         self.writer.write(
             "contributions_tagihanline",
-            (
-                "tagihan_id",
-                "kepesertaan_id",
-                "period",
-                "segment",
-                "base",
-                "jkk",
-                "jkm",
-                "jht",
-                "jp",
-                "total",
-                "paid",
-                "paid_on",
-                "rules",
-            ),
+            # run_billing's columns, with the payment day that settlement fills in before the rules
+            (*services._LINE_COLUMNS[:-1], "paid_on", services._LINE_COLUMNS[-1]),
             lines(),
         )
         self._bills(period, bills)

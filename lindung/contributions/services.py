@@ -308,7 +308,8 @@ def run_billing(*, actor, period: dt.date, region_code: str | None = None) -> di
             groups[(payer_ids[key], price[0])].append((kid, price))
         bills = _create_bills(actor, period, groups, book)
         # A line is (bill, membership) + its price case's columns, shared by every line of that case.
-        tails = {id(p): (period, *p[:7], 0, p[7]) for _k, _key, p in priced}
+        cases = {id(p): p for _k, _key, p in priced}  # the distinct price tuples
+        tails = {i: (period, *p[:7], 0, p[7]) for i, p in cases.items()}
         lines = [
             ((bills[group]["id"], kid), tails[id(price)])
             for group, items in groups.items()

@@ -34,11 +34,21 @@ class CappedPaginator(Paginator):
     there are more; exact totals per region are the dashboard's and the rakor report's job."""
 
     @cached_property
+    def _seen(self) -> int:
+        """Rows, counted up to one past the cap."""
+        return self.object_list.order_by().values("pk")[: self._cap + 1].count()
+
+    @property
+    def _cap(self) -> int:
+        return MAX_PAGES * self.per_page
+
+    @cached_property
     def count(self) -> int:
-        cap = MAX_PAGES * self.per_page
-        n = self.object_list.order_by().values("pk")[: cap + 1].count()
-        self.capped = n > cap
-        return min(n, cap)
+        return min(self._seen, self._cap)
+
+    @property
+    def capped(self) -> bool:
+        return self._seen > self._cap
 
     @property
     def num_pages(self) -> int:

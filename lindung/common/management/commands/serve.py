@@ -104,9 +104,8 @@ def _daily(stopping: threading.Event) -> None:
     while not stopping.wait(wait):
         try:
             refresh_today_task.enqueue()
-        except (
-            Exception
-        ) as exc:  # never take the server down; say so and try again tomorrow
+        # Never take the server down: say so, and try again tomorrow.
+        except Exception as exc:
             sys.stderr.write(f"Ringkasan rakor harian tidak dijadwalkan: {exc}\n")
         finally:
             close_old_connections()
