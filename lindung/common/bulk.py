@@ -5,14 +5,20 @@ million rows that cost more than the database work itself. Here PostgreSQL gets 
 formatted by ``copy_line``; psycopg binds each parameter of a multi-row INSERT in Python, ~10× slower measured on
 100k values) and SQLite one prepared INSERT run by sqlite3's C loop (``executemany``), with a bigger page cache for
 the duration: index inserts for a million rows thrash SQLite's 2 MB default.
+
+``prepare_columns`` takes the rows column by column (a list per column, or ``Same`` for one value in every row) and
+formats the COPY text a column at a time, each column's formatter mapped over it in one go; it can also allocate the
+new ids up front, so that a prepared chunk is written by ``write_prepared`` on another connection (common.writer).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.db import connections, models, router
 from django.utils import timezone
@@ -194,106 +200,197 @@ def _default(field: models.Field, now):
 _MISSING = object()
 
 
-def _value_rows(
-    fields: list[models.Field], connection, rows: list[Mapping]
-) -> list[tuple]:
-    """Rows of adapted values in ``fields`` order, built a column at a time (a per-value loop cost more than the
-    INSERT itself)."""
+@dataclass(slots=True, frozen=True)
+class Same:
+    """One value for every row of a column (a batch id, a status, a default): adapted and formatted once."""
+
+    value: object
+
+
+def _value_columns(
+    fields: list[models.Field], connection, given: Mapping[str, object]
+) -> list[list | Same]:
+    """The adapted values of each field in ``fields`` order: a list per column, or ``Same`` for a column with one
+    value (given so, or a default). A list may hold ``_MISSING`` for a row without the field: its default."""
     now = timezone.now()
-    columns = []
+    columns: list[list | Same] = []
     for field in fields:
         adapt = _adapter(field, connection)
         default = _default(field, now)
         # Defaults (timestamps above all) are adapted once, not once per row.
         if adapt is not None and default is not None:
             default = adapt(default)
-        name = field.attname
-        if not any(name in row for row in rows):
-            columns.append([default] * len(rows))
-            continue
-        column = [row.get(name, _MISSING) for row in rows]
-        if adapt is None:
-            columns.append([default if v is _MISSING else v for v in column])
+        value = given.get(field.attname, _MISSING)
+        if value is _MISSING:
+            columns.append(Same(default))
+        elif isinstance(value, Same):
+            columns.append(
+                Same(
+                    adapt(value.value)
+                    if adapt and value.value is not None
+                    else value.value
+                )
+            )
+        elif adapt is None:
+            columns.append(
+                [default if v is _MISSING else v for v in value]
+                if _MISSING in value
+                else value
+            )
         else:
             columns.append(
                 [
                     default if v is _MISSING else (adapt(v) if v is not None else None)
-                    for v in column
+                    for v in value
                 ]
             )
-    return list(zip(*columns, strict=True))
+    return columns
 
 
-def insert_dicts(
+def _copy_column(column: list | Same, count: int):
+    """A column's values as COPY text: each distinct type's formatter mapped over the whole column in one go."""
+    if isinstance(column, Same):
+        return itertools.repeat(_copy_value(column.value), count)
+    types = set(map(type, column))
+    text = _BY_TYPE.get(types.pop()) if len(types) == 1 else None
+    if text is _copy_text:
+        joined = "".join(column)
+        if not any(c in joined for c in "\\\t\n\r"):
+            return column  # nothing to escape (names, codes): the strings as they are
+    if text is not None:
+        return list(map(text, column))
+    return [_copy_value(v) for v in column]
+
+
+@dataclass(slots=True)
+class Prepared:
+    """Rows of one model made ready to INSERT by ``prepare_columns``: adapted values column by column (the new id
+    first when ids were allocated) and, for PostgreSQL, the COPY text already formatted. Writing it
+    (``write_prepared``) needs no more Python work than sending it, so it can happen on another connection, in
+    another thread."""
+
+    model: type[models.Model]
+    count: int
+    names: list[str]  # attnames, in column order
+    columns: list[list | Same]
+    copy_text: str | None = None
+
+    def column(self, *attnames: str) -> list[tuple]:
+        """The values of ``attnames`` for every row, in row order (e.g. ("nik", "id") after allocating ids)."""
+        picked = [self.columns[self.names.index(name)] for name in attnames]
+        return list(
+            zip(
+                *(
+                    itertools.repeat(c.value, self.count) if isinstance(c, Same) else c
+                    for c in picked
+                ),
+                strict=False,
+            )
+        )
+
+    def values(self, attname: str) -> list:
+        """One column's values, in row order."""
+        column = self.columns[self.names.index(attname)]
+        return [column.value] * self.count if isinstance(column, Same) else column
+
+    def rows(self) -> list[tuple]:
+        return self.column(*self.names)
+
+
+def prepare_columns(
     model: type[models.Model],
-    rows: Iterable[Mapping[str, object]],
-    returning: tuple[str, ...] = (),
-    match: str = "",
-    where: Mapping[str, object] | None = None,
-) -> list[tuple]:
-    """INSERT ``rows`` (field attname → value; missing fields take their default).
+    count: int,
+    columns: Mapping[str, object],
+    *,
+    ids: bool = False,
+) -> Prepared:
+    """``count`` rows of ``model`` given column by column: attname → a list of ``count`` values, or ``Same(value)``
+    for every row. Fields not named take their default.
 
-    With ``returning`` (column names, e.g. ("nik", "id")) the new rows' values come back, in no set order.
-    ``match`` names the field that identifies the new rows (read back after COPY on PostgreSQL, after
-    executemany on SQLite), among those with the same ``where`` values on PostgreSQL: e.g. match="nik", or
-    match="peserta_id" with where={"import_batch_id": 7, …}.
+    ``ids=True`` allocates the new rows' primary keys now, so that rows referring to them can be prepared before
+    anything is written: on PostgreSQL from the table's sequence (COPY has no RETURNING, and reading new rows back by
+    value was planned as a scan of the whole table while its statistics still described it empty: 1.4 s per
+    10,000 rows); on SQLite above the largest id ever given, which needs the write lock this transaction holds
+    (Lindung's SQLite transactions begin IMMEDIATE).
     """
-    rows = list(rows)
-    if not rows:
-        return []
     connection = connections[router.db_for_write(model)]
     fields = [
         f for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)
     ]
-    values = _value_rows(fields, connection, rows)
+    for name, value in columns.items():
+        if not isinstance(value, Same) and len(value) != count:
+            raise ValueError(
+                "column {} has {} values, not {}".format(name, len(value), count)
+            )
+    values = _value_columns(fields, connection, columns)
+    names = [f.attname for f in fields]
+    if ids:
+        values.insert(0, _next_ids(connection, model, count) if count else [])
+        names.insert(0, model._meta.pk.attname)
+    prepared = Prepared(model=model, count=count, names=names, columns=values)
+    if connection.vendor == "postgresql" and count:
+        text = [_copy_column(c, count) for c in values]
+        prepared.copy_text = "\n".join(map("\t".join, zip(*text))) + "\n"
+    return prepared
+
+
+def prepare_dicts(
+    model: type[models.Model],
+    rows: Iterable[Mapping[str, object]],
+    *,
+    ids: bool = False,
+) -> Prepared:
+    """``prepare_columns`` for rows given as dicts (attname → value; a missing key takes the field's default)."""
+    rows = list(rows)
+    names = {name: None for row in rows for name in row}
+    return prepare_columns(
+        model,
+        len(rows),
+        {name: [row.get(name, _MISSING) for row in rows] for name in names},
+        ids=ids,
+    )
+
+
+def write_prepared(prepared: Prepared) -> None:
+    """INSERT what ``prepare_columns`` made ready, on the calling thread's connection."""
+    if not prepared.count:
+        return
+    model = prepared.model
+    connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    names = ", ".join(quote(f.column) for f in fields)
+    names = ", ".join(quote(model._meta.get_field(n).column) for n in prepared.names)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            _copy(cursor, table, names, values)
-            if not returning:
-                return []
-            position = [f.attname for f in fields].index(match)
-            conditions = ["{} = ANY(%s)".format(quote(match))]
-            params: list = [[row[position] for row in values]]
-            for column, value in (where or {}).items():
-                conditions.append("{} = %s".format(quote(column)))
-                params.append(value)
+            with cursor.cursor.copy(
+                "COPY {} ({}) FROM STDIN".format(table, names)
+            ) as copy:
+                copy.write(prepared.copy_text)
+            return
+        _sqlite_insert(cursor, table, names, len(prepared.names), prepared.rows())
+
+
+def _next_ids(connection, model: type[models.Model], count: int) -> list[int]:
+    """``count`` new primary keys for ``model`` (see ``prepare_dicts``)."""
+    table, pk = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT {} FROM {} WHERE {}".format(
-                    ", ".join(quote(c) for c in returning),
-                    table,
-                    " AND ".join(conditions),
-                ),
-                params,
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, pk, count],
             )
-            return cursor.fetchall()
-        # SQLite: one prepared INSERT run by sqlite3's C loop (executemany); no giant statement to build, convert
-        # and parse. New rows are those above the largest id before the INSERT that carry our ``match`` values.
-        raw = cursor.cursor
-        pk = quote(model._meta.pk.column)
-        before = raw.execute(
-            "SELECT COALESCE(MAX({}), 0) FROM {}".format(pk, table)
-        ).fetchone()[0]
-        with sqlite_cache(cursor):
-            raw.executemany(
-                "INSERT INTO {} ({}) VALUES ({})".format(
-                    table, names, ", ".join(["?"] * len(fields))
-                ),
-                values,
+            return [row[0] for row in cursor.fetchall()]
+        if not connection.in_atomic_block:
+            raise RuntimeError(
+                "SQLite: allocate ids inside the transaction that writes them"
             )
-        if not returning:
-            return []
-        position = [f.attname for f in fields].index(match)
-        ours = {row[position] for row in values}
-        found = raw.execute(
-            "SELECT {}, {} FROM {} WHERE {} > ?".format(
-                quote(model._meta.get_field(match).column),
-                ", ".join(quote(c) for c in returning),
-                table,
-                pk,
+        quote = connection.ops.quote_name
+        cursor.execute(
+            "SELECT MAX(COALESCE((SELECT MAX({}) FROM {}), 0), "
+            "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))".format(
+                quote(pk), quote(table)
             ),
-            [before],
-        ).fetchall()
-        return [row[1:] for row in found if row[0] in ours]
+            [table],
+        )
+        start = cursor.fetchone()[0] + 1
+    return list(range(start, start + count))

@@ -1,14 +1,16 @@
 """Bulk import of participants from XLSX/XLS/ODS/CSV: one code path for the CLI, the web upload and the API.
 
 Pipeline (STYLE.md §4): read with calamine → map the header → chunks of ``BATCH_SIZE`` rows, each validated with the
-same rules as the form (``participants.rules.RowCleaner``; in worker processes for large files, see cleaning.py),
-compared with the registry by set-based lookups, and written in one transaction together with the batch's counters.
-A crash leaves earlier chunks committed and the counters true; running the file again reports those rows as
-unchanged.
+same rules as the form (``participants.rules.RowCleaner``), compared with the registry by set-based lookups, and
+written in one transaction together with the batch's counters. On PostgreSQL a file of several chunks is written by a
+second connection in a thread (``common.writer``) while the next chunk is validated. A crash leaves earlier chunks
+committed and the counters true; running the file again reports those rows as unchanged.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -19,7 +21,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from lindung.accounts.models import AuditEvent, region_scope, user_can
-from lindung.common.bulk import analyze, chunks, insert_dicts
+from lindung.common.bulk import (
+    Same,
+    analyze,
+    chunks,
+    prepare_columns,
+    prepare_dicts,
+    write_prepared,
+)
 from lindung.common.spreadsheet import (
     SpreadsheetError,
     cell_text,
@@ -27,6 +36,7 @@ from lindung.common.spreadsheet import (
     read_table,
     write_xlsx,
 )
+from lindung.common.writer import TransactionWriter, usable
 from lindung.participants import rules
 from lindung.participants.choices import SINGLE_HOLDER_JABATAN, Kind, Status
 from lindung.participants.models import Kepesertaan, Peserta, StatusHistory
@@ -218,18 +228,22 @@ def _run(
     )  # an upper bound until the end (blank rows are not counted)
     batch.message = "Menyimpan…" if not dry_run else "Uji coba (tidak disimpan)…"
     batch.save(update_fields=["total", "message"])
-    for chunk in cleaned_chunks(table, mapping, cleaner, size=BATCH_SIZE):
-        for row in chunk:
-            if row.record is not None and not row.errors:
-                _check_row_scope(row, allowed, first_row_of, labels)
-        _decide(chunk, kind, registry, holder_row)
-        with transaction.atomic():
-            if not dry_run:
-                _write_chunk(batch, chunk, actor)
-            _count(batch, chunk)
-        rejected.extend(r for r in chunk if r.outcome == "rejected")
-        if progress:
-            progress(batch.processed, max(batch.total, batch.processed), "write")
+    # A file of several chunks on PostgreSQL: the server writes chunk N while this thread prepares chunk N+1.
+    pipelined = not dry_run and table.size > BATCH_SIZE and usable()
+    with TransactionWriter() if pipelined else contextlib.nullcontext() as writer:
+        for chunk in cleaned_chunks(table, mapping, cleaner, size=BATCH_SIZE):
+            for row in chunk:
+                if row.record is not None and not row.errors:
+                    _check_row_scope(row, allowed, first_row_of, labels)
+            _decide(chunk, kind, registry, holder_row)
+            if writer is not None:
+                writer.submit(_chunk_job(batch, chunk, actor, dry_run))
+            else:
+                with transaction.atomic():
+                    _chunk_job(batch, chunk, actor, dry_run)()
+            rejected.extend(r for r in chunk if r.outcome == "rejected")
+            if progress:
+                progress(batch.processed, max(batch.total, batch.processed), "write")
     if batch.inserted >= ANALYZE_AFTER and not dry_run:
         analyze(Peserta, Kepesertaan, StatusHistory)
     _finish(batch, rejected)
@@ -404,7 +418,20 @@ def _decide(
 # --------------------------------------------------------------------------------------------------------------
 
 
-def _count(batch: ImportBatch, chunk: list[_Row]) -> None:
+_COUNTERS = (
+    "inserted",
+    "updated",
+    "unchanged",
+    "rejected",
+    "processed",
+    "warnings",
+    "errors",
+    "errors_truncated",
+)
+
+
+def _count(batch: ImportBatch, chunk: list[_Row]) -> dict:
+    """Add the chunk's outcomes to ``batch``; returns the counters to store with the chunk's rows."""
     for row in chunk:
         setattr(batch, row.outcome, getattr(batch, row.outcome) + 1)
         batch.warnings += len(row.warnings)
@@ -416,90 +443,80 @@ def _count(batch: ImportBatch, chunk: list[_Row]) -> None:
             else:
                 batch.errors_truncated = True
     batch.processed += len(chunk)
-    batch.save(
-        update_fields=[
-            "inserted",
-            "updated",
-            "unchanged",
-            "rejected",
-            "processed",
-            "warnings",
-            "errors",
-            "errors_truncated",
-        ]
+    counts = {name: getattr(batch, name) for name in _COUNTERS}
+    counts["errors"] = list(
+        batch.errors
+    )  # a snapshot: the next chunk goes on adding to batch.errors
+    return counts
+
+
+def _chunk_job(batch: ImportBatch, chunk: list[_Row], actor, dry_run: bool):
+    """Everything the chunk writes, prepared now (ids allocated, COPY text formatted), and the job that writes it
+    together with the batch counters, in one transaction."""
+    counts = _count(batch, chunk)
+    save_counts = functools.partial(
+        ImportBatch.objects.filter(pk=batch.pk).update, **counts
     )
-
-
-def _write_chunk(batch: ImportBatch, chunk: list[_Row], actor) -> None:
-    today = timezone.localdate()
+    if dry_run:
+        return save_counts
+    today, now = timezone.localdate(), timezone.now()
     user_id = actor.pk if getattr(actor, "pk", None) else None
     note = "impor #{} baris {}"
     inserted = [r for r in chunk if r.outcome == "inserted"]
-    new_people = [r for r in inserted if r.existing is None]
-    peserta_ids = dict(
-        insert_dicts(
-            Peserta,
-            (
-                {
-                    "nik": r.record.nik,
-                    "name": r.record.name,
-                    "birth_date": r.record.birth_date,
-                    "sex": r.record.sex,
-                    "phone": r.record.phone,
-                }
-                for r in new_people
-            ),
-            returning=("nik", "id"),
-            match="nik",
-        )
+    new_people = [r.record for r in inserted if r.existing is None]
+    people = prepare_columns(
+        Peserta,
+        len(new_people),
+        {
+            name: [getattr(record, name) for record in new_people]
+            for name in ("nik", *rules.PESERTA_FIELDS)
+        },
+        ids=True,
     )
-    _bulk_update_people(
+    peserta_ids = dict(people.column("nik", "id"))
+    for r in inserted:
+        r.peserta_id = (
+            r.existing.peserta_id if r.existing else peserta_ids[r.record.nik]
+        )
+    records = [r.record for r in inserted]
+    members = prepare_columns(
+        Kepesertaan,
+        len(inserted),
+        {
+            "peserta_id": [r.peserta_id for r in inserted],
+            "kind": Same(batch.kind),
+            "desa_id": [record.desa for record in records],
+            "import_batch_id": Same(batch.pk),
+            "registered_on": [record.registered_on or today for record in records],
+            **{
+                name: [getattr(record, name) for record in records]
+                for name in rules.MEMBERSHIP_FIELDS
+            },
+        },
+        ids=True,
+    )
+    history = prepare_columns(
+        StatusHistory,
+        members.count,
+        {
+            "kepesertaan_id": members.values("id"),
+            "status": Same(Status.TERDAFTAR),
+            "reason": Same("Impor #{}".format(batch.pk)),
+            "actor_id": Same(user_id),
+        },
+    )
+    update_people = _people_updates(
         [
             r
             for r in chunk
             if r.outcome in ("inserted", "updated") and r.decision.peserta_changes
         ],
-        timezone.now(),
+        now,
     )
-    for r in inserted:
-        r.peserta_id = (
-            r.existing.peserta_id if r.existing else peserta_ids[r.record.nik]
-        )
-    member_ids = dict(
-        insert_dicts(
-            Kepesertaan,
-            (
-                {
-                    "peserta_id": r.peserta_id,
-                    "kind": r.record.kind,
-                    "desa_id": r.record.desa,
-                    "import_batch_id": batch.pk,
-                    "registered_on": r.record.registered_on or today,
-                    **rules.membership_values(r.record),
-                }
-                for r in inserted
-            ),
-            returning=("peserta_id", "id"),
-            match="peserta_id",
-            where={"import_batch_id": batch.pk, "status": str(Status.TERDAFTAR)},
-        )
-    )
-    insert_dicts(
-        StatusHistory,
-        (
-            {
-                "kepesertaan_id": member_ids[r.peserta_id],
-                "status": Status.TERDAFTAR,
-                "reason": "Impor #{}".format(batch.pk),
-                "actor_id": user_id,
-            }
-            for r in inserted
-        ),
-    )
-    _bulk_update_members(
+    update_members = _member_updates(
         [r for r in chunk if r.outcome == "updated" and r.decision.membership_changes],
         batch,
-        timezone.now(),
+        now,
     )
     events = _insert_events(batch, inserted, user_id)
     for r in chunk:
@@ -507,7 +524,18 @@ def _write_chunk(batch: ImportBatch, chunk: list[_Row], actor) -> None:
             r.outcome == "inserted" and r.decision.peserta_changes
         ):
             events.extend(_update_events(r, user_id, note.format(batch.pk, r.row)))
-    insert_dicts(AuditEvent, events)
+    audit = prepare_dicts(AuditEvent, events)
+
+    def job() -> None:
+        write_prepared(people)
+        update_people()
+        write_prepared(members)
+        write_prepared(history)
+        update_members()
+        write_prepared(audit)
+        save_counts()
+
+    return job
 
 
 def _insert_events(batch: ImportBatch, inserted: list[_Row], user_id) -> list[dict]:
@@ -581,9 +609,8 @@ def _update_events(r: _Row, user_id, note: str) -> list[dict]:
     return events
 
 
-def _bulk_update_people(rows: list[_Row], now) -> None:
-    if not rows:
-        return
+def _people_updates(rows: list[_Row], now) -> Callable[[], None]:
+    """The bulk UPDATE of people whose fields changed, ready to run."""
     fields = sorted({f for r in rows for f in r.decision.peserta_changes})
     objs = []
     for r in rows:
@@ -598,12 +625,13 @@ def _bulk_update_people(rows: list[_Row], now) -> None:
                 **values,
             )
         )
-    Peserta.objects.bulk_update(objs, [*fields, "version", "updated_at"])
+    return functools.partial(
+        Peserta.objects.bulk_update, objs, [*fields, "version", "updated_at"]
+    )
 
 
-def _bulk_update_members(rows: list[_Row], batch: ImportBatch, now) -> None:
-    if not rows:
-        return
+def _member_updates(rows: list[_Row], batch: ImportBatch, now) -> Callable[[], None]:
+    """The bulk UPDATE of memberships whose fields changed, ready to run."""
     fields = sorted({f for r in rows for f in r.decision.membership_changes})
     objs = []
     for r in rows:
@@ -619,8 +647,10 @@ def _bulk_update_members(rows: list[_Row], batch: ImportBatch, now) -> None:
                 **values,
             )
         )
-    Kepesertaan.objects.bulk_update(
-        objs, [*fields, "version", "updated_at", "import_batch"]
+    return functools.partial(
+        Kepesertaan.objects.bulk_update,
+        objs,
+        [*fields, "version", "updated_at", "import_batch"],
     )
 
 

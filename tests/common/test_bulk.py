@@ -82,3 +82,88 @@ def test_bulk_insert_and_shared_write_the_same_rows():
         ]
 
     assert read("A-") == read("B-")
+
+
+@pytest.mark.django_db
+def test_prepared_columns_get_the_ids_allocated_before_the_write():
+    from django.db import transaction
+
+    from lindung.common.bulk import Same, prepare_columns, write_prepared
+    from lindung.participants.models import Peserta
+
+    before = Peserta.objects.create(
+        nik="5301040101800001", name="Lama", birth_date=dt.date(1980, 1, 1), sex="L"
+    )
+    with transaction.atomic():
+        prepared = prepare_columns(
+            Peserta,
+            3,
+            {
+                "nik": ["5301040101800002", "5301040101800003", "5301040101800004"],
+                "name": ["tab\there", "back\\slash", "Ani"],
+                "birth_date": [dt.date(1980, 1, 1)] * 3,
+                "sex": Same("P"),
+            },
+            ids=True,
+        )
+        allocated = prepared.column("nik", "id")
+        write_prepared(prepared)
+    assert [pk for _nik, pk in allocated] == prepared.values("id")
+    assert all(pk > before.pk for _nik, pk in allocated)
+    stored = dict(Peserta.objects.exclude(pk=before.pk).values_list("nik", "id"))
+    assert stored == dict(allocated)
+    got = Peserta.objects.filter(pk__in=prepared.values("id")).order_by("id")
+    assert [(p.name, p.sex, p.phone, p.version) for p in got] == [
+        ("tab\there", "P", "", 1),
+        ("back\\slash", "P", "", 1),
+        ("Ani", "P", "", 1),
+    ]
+    # The sequence moved past the allocated ids: the next row the ORM writes does not collide.
+    after = Peserta.objects.create(
+        nik="5301040101800005", name="Baru", birth_date=dt.date(1980, 1, 1), sex="L"
+    )
+    assert after.pk > max(prepared.values("id"))
+
+
+@pytest.mark.django_db
+def test_prepared_dicts_take_defaults_for_missing_keys_and_keep_the_row_order():
+    from django.db import transaction
+
+    from lindung.common.bulk import prepare_dicts, write_prepared
+    from lindung.participants.models import Peserta
+
+    rows = [
+        {
+            "nik": "5301040101800011",
+            "name": "A",
+            "birth_date": dt.date(1980, 1, 1),
+            "sex": "L",
+        },
+        {
+            "nik": "5301040101800012",
+            "name": "B",
+            "birth_date": dt.date(1980, 1, 1),
+            "sex": "P",
+            "phone": "0812",
+        },
+    ]
+    with transaction.atomic():
+        prepared = prepare_dicts(Peserta, rows, ids=True)
+        write_prepared(prepared)
+    returned = prepared.column("nik", "id")
+    assert [nik for nik, _pk in returned] == ["5301040101800011", "5301040101800012"]
+    got = {
+        p.nik: (p.pk, p.phone)
+        for p in Peserta.objects.filter(
+            nik__in=["5301040101800011", "5301040101800012"]
+        )
+    }
+    assert got == {nik: (pk, phone) for (nik, pk), phone in zip(returned, ["", "0812"])}
+
+
+def test_a_column_of_the_wrong_length_is_refused():
+    from lindung.common.bulk import prepare_columns
+    from lindung.participants.models import Peserta
+
+    with pytest.raises(ValueError, match="2 values, not 3"):
+        prepare_columns(Peserta, 3, {"nik": ["1", "2"]})

@@ -223,17 +223,22 @@ def test_a_crash_mid_way_keeps_earlier_batches_and_a_rerun_finishes(
 ):
     monkeypatch.setattr(services, "BATCH_SIZE", 2)
     path = write_csv(tmp_path / "big.csv", [perangkat_row(i) for i in range(1, 6)])
-    real = services._write_chunk
+    real = services._chunk_job
     calls = {"n": 0}
 
-    def flaky(batch, chunk, actor):
+    def flaky(batch, chunk, actor, dry_run):
         calls["n"] += 1
-        if calls["n"] == 2:
-            real(batch, chunk, actor)
-            raise RuntimeError("listrik padam")
-        real(batch, chunk, actor)
+        job = real(batch, chunk, actor, dry_run)
+        if calls["n"] != 2:
+            return job
 
-    monkeypatch.setattr(services, "_write_chunk", flaky)
+        def crash():
+            job()
+            raise RuntimeError("listrik padam")
+
+        return crash
+
+    monkeypatch.setattr(services, "_chunk_job", flaky)
     with pytest.raises(RuntimeError):
         services.run_import(actor=None, path=path, kind="perangkat")
     failed = ImportBatch.objects.get()
@@ -244,7 +249,7 @@ def test_a_crash_mid_way_keeps_earlier_batches_and_a_rerun_finishes(
         and _balanced(failed) is False
     )
     assert failed.processed == sum(_counts(failed)) and Kepesertaan.objects.count() == 2
-    monkeypatch.setattr(services, "_write_chunk", real)
+    monkeypatch.setattr(services, "_chunk_job", real)
     rerun = services.run_import(actor=None, path=path, kind="perangkat")
     assert _counts(rerun) == (3, 0, 2, 0) and Kepesertaan.objects.count() == 5
 

@@ -1,0 +1,93 @@
+"""A file of several chunks outside a transaction: on PostgreSQL the writer thread writes while the next chunk is
+validated; the outcome (rows, ids, history, audit, counters, crash semantics) is the same as writing in line."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from lindung.accounts.models import AuditEvent
+from lindung.common import writer as writer_module
+from lindung.imports import services
+from lindung.imports.models import ImportBatch
+from lindung.participants.models import Kepesertaan, StatusHistory
+
+from .helpers import perangkat_row, write_csv
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def submitted(monkeypatch):
+    """Counts the jobs handed to a writer thread."""
+    jobs = []
+    real = writer_module.TransactionWriter.submit
+
+    def spy(self, job):
+        jobs.append(job)
+        return real(self, job)
+
+    monkeypatch.setattr(writer_module.TransactionWriter, "submit", spy)
+    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    return jobs
+
+
+def _counts(batch):
+    return batch.inserted, batch.updated, batch.unchanged, batch.rejected
+
+
+def test_several_chunks_are_written_by_the_writer_on_postgresql(tmp_path, submitted):
+    rows = [perangkat_row(i) for i in range(1, 6)] + [perangkat_row(3)]
+    path = write_csv(tmp_path / "p.csv", rows)
+    batch = services.run_import(actor=None, path=path, kind="perangkat")
+    # 6 rows in chunks of 2: three jobs on PostgreSQL, none on SQLite (written in line).
+    assert len(submitted) == (3 if connection.vendor == "postgresql" else 0)
+    batch.refresh_from_db()
+    assert _counts(batch) == (5, 0, 0, 1) and batch.processed == 6
+    assert batch.state == "done" and batch.errors[0]["row"] == 7
+    members = Kepesertaan.objects.select_related("peserta").order_by("id")
+    assert [m.peserta.name for m in members] == [
+        "Orang {}".format(i) for i in range(1, 6)
+    ]
+    assert sorted(StatusHistory.objects.values_list("kepesertaan_id", flat=True)) == [
+        m.id for m in members
+    ]
+    assert (
+        sum(
+            e.changes["kepesertaan_baru"]
+            for e in AuditEvent.objects.filter(model="imports.ImportBatch")
+        )
+        == 5
+    )
+    again = services.run_import(actor=None, path=path, kind="perangkat")
+    assert _counts(again) == (0, 0, 5, 1)
+
+
+def test_a_write_failing_in_the_writer_fails_the_batch_and_keeps_earlier_chunks(
+    tmp_path, submitted, monkeypatch
+):
+    path = write_csv(tmp_path / "p.csv", [perangkat_row(i) for i in range(1, 6)])
+    real = services._chunk_job
+    calls = {"n": 0}
+
+    def flaky(batch, chunk, actor, dry_run):
+        calls["n"] += 1
+        job = real(batch, chunk, actor, dry_run)
+        if calls["n"] != 2:
+            return job
+
+        def crash():
+            job()
+            raise RuntimeError("listrik padam")
+
+        return crash
+
+    monkeypatch.setattr(services, "_chunk_job", flaky)
+    with pytest.raises(RuntimeError, match="listrik padam"):
+        services.run_import(actor=None, path=path, kind="perangkat")
+    failed = ImportBatch.objects.get()
+    assert failed.state == "failed" and failed.processed == failed.inserted == 2
+    assert Kepesertaan.objects.count() == StatusHistory.objects.count() == 2
+    monkeypatch.setattr(services, "_chunk_job", real)
+    rerun = services.run_import(actor=None, path=path, kind="perangkat")
+    assert _counts(rerun) == (3, 0, 2, 0) and Kepesertaan.objects.count() == 5
