@@ -402,3 +402,18 @@ def test_error_file_keeps_formula_like_cells_as_text(tmp_path):
     with zipfile.ZipFile(services.error_file_path(batch)) as xlsx:
         sheet = xlsx.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet and "HYPERLINK" in sheet  # inline text, not a formula
+
+
+@pytest.mark.parametrize(
+    "rows,size",
+    [
+        (5, 10000),
+        (20000, 10000),
+        (200000, 10000),
+        (500000, 25000),
+        (1000000, 50000),
+        (3000000, 50000),
+    ],
+)
+def test_large_files_are_written_in_fewer_larger_chunks(rows, size):
+    assert services.chunk_size(rows) == size
