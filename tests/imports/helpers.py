@@ -75,3 +75,22 @@ def write_xlsx(
                 ws.write(r, c, value)
     wb.close()
     return path
+
+
+def crash_in_second_chunk(chunk_job):
+    """A stand-in for ``services._chunk_job`` whose second chunk fails after writing (a power cut mid-way)."""
+    calls = {"n": 0}
+
+    def flaky(batch, chunk, actor, dry_run):
+        calls["n"] += 1
+        job = chunk_job(batch, chunk, actor, dry_run)
+        if calls["n"] != 2:
+            return job
+
+        def crash():
+            job()
+            raise RuntimeError("listrik padam")
+
+        return crash
+
+    return flaky

@@ -12,7 +12,7 @@ from lindung.imports import services
 from lindung.imports.models import ImportBatch
 from lindung.participants.models import Kepesertaan, StatusHistory
 
-from .helpers import perangkat_row, write_csv
+from .helpers import crash_in_second_chunk, perangkat_row, write_csv
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,21 +68,7 @@ def test_a_write_failing_in_the_writer_fails_the_batch_and_keeps_earlier_chunks(
 ):
     path = write_csv(tmp_path / "p.csv", [perangkat_row(i) for i in range(1, 6)])
     real = services._chunk_job
-    calls = {"n": 0}
-
-    def flaky(batch, chunk, actor, dry_run):
-        calls["n"] += 1
-        job = real(batch, chunk, actor, dry_run)
-        if calls["n"] != 2:
-            return job
-
-        def crash():
-            job()
-            raise RuntimeError("listrik padam")
-
-        return crash
-
-    monkeypatch.setattr(services, "_chunk_job", flaky)
+    monkeypatch.setattr(services, "_chunk_job", crash_in_second_chunk(real))
     with pytest.raises(RuntimeError, match="listrik padam"):
         services.run_import(actor=None, path=path, kind="perangkat")
     failed = ImportBatch.objects.get()

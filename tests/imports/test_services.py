@@ -20,7 +20,7 @@ from tests.participants.factories import (
     nik_for,
 )
 
-from .helpers import HEADER, perangkat_row, write_csv, write_xlsx
+from .helpers import HEADER, crash_in_second_chunk, perangkat_row, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -224,21 +224,7 @@ def test_a_crash_mid_way_keeps_earlier_batches_and_a_rerun_finishes(
     monkeypatch.setattr(services, "BATCH_SIZE", 2)
     path = write_csv(tmp_path / "big.csv", [perangkat_row(i) for i in range(1, 6)])
     real = services._chunk_job
-    calls = {"n": 0}
-
-    def flaky(batch, chunk, actor, dry_run):
-        calls["n"] += 1
-        job = real(batch, chunk, actor, dry_run)
-        if calls["n"] != 2:
-            return job
-
-        def crash():
-            job()
-            raise RuntimeError("listrik padam")
-
-        return crash
-
-    monkeypatch.setattr(services, "_chunk_job", flaky)
+    monkeypatch.setattr(services, "_chunk_job", crash_in_second_chunk(real))
     with pytest.raises(RuntimeError):
         services.run_import(actor=None, path=path, kind="perangkat")
     failed = ImportBatch.objects.get()
