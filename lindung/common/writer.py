@@ -12,12 +12,15 @@ transaction has written, and SQLite has one writer at a time anyway (``usable``)
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 import time
 from collections.abc import Callable
 
 from django.db import connections, transaction
+
+logger = logging.getLogger(__name__)
 
 Job = Callable[[], None]
 
@@ -45,7 +48,9 @@ class TransactionWriter:
         self._thread = threading.Thread(
             target=self._run, name="lindung-writer", daemon=True
         )
-        # Seconds the submitting thread waited for the writer: near 0 when preparing is the slower side.
+        # Jobs submitted, and seconds the submitting thread waited for the writer (near 0 when preparing the jobs is
+        # the slower side); logged at the end.
+        self.jobs = 0
         self.waited = 0.0
 
     def __enter__(self) -> TransactionWriter:
@@ -53,31 +58,33 @@ class TransactionWriter:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is not None:
+        if exc_type is not None or self._error is not None:
             self._stop.set()
-        self._put(None)
+        self._put(None, raising=False)  # the thread drains what is left and ends
         self._thread.join()
+        logger.debug(
+            "writer done: %d jobs, the submitter waited %.1f s", self.jobs, self.waited
+        )
         if exc_type is None:
             self._raise()
 
     def submit(self, job: Job) -> None:
         self._raise()
         self._put(job)
+        self.jobs += 1
 
-    def _put(self, item: Job | None) -> None:
+    def _put(self, item: Job | None, raising: bool = True) -> None:
         start = time.perf_counter()
         try:
-            self._put_waiting(item)
+            while self._thread.is_alive():
+                try:
+                    self._jobs.put(item, timeout=0.2)
+                    return
+                except queue.Full:
+                    if raising:
+                        self._raise()
         finally:
             self.waited += time.perf_counter() - start
-
-    def _put_waiting(self, item: Job | None) -> None:
-        while self._thread.is_alive():
-            try:
-                self._jobs.put(item, timeout=0.2)
-                return
-            except queue.Full:
-                self._raise()
 
     def _raise(self) -> None:
         if self._error is not None:

@@ -108,3 +108,23 @@ def test_an_error_in_the_caller_drops_the_jobs_not_yet_started():
     )
     # The job already running finished; the two still queued never ran.
     assert codes == {"53.01.04.9200"}
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_the_thread_ends_when_a_job_failed_and_the_block_ends_normally():
+    import threading
+
+    gate = threading.Event()
+
+    def bad():
+        gate.wait(5)
+        raise RuntimeError("koneksi putus")
+
+    with pytest.raises(RuntimeError, match="koneksi putus"):
+        with TransactionWriter(depth=1) as writer:
+            writer.submit(bad)
+            writer.submit(_add("53.01.04.9300"))  # waits in the full queue
+            gate.set()
+    assert not writer._thread.is_alive()
+    assert not Region.objects.filter(code="53.01.04.9300").exists()
