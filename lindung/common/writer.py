@@ -85,6 +85,9 @@ class TransactionWriter:
                         self._raise()
         finally:
             self.waited += time.perf_counter() - start
+        if raising:  # never drop a job silently: the thread is gone, say why
+            self._raise()
+            raise RuntimeError("the writer thread has stopped")
 
     def _raise(self) -> None:
         if self._error is not None:
@@ -101,4 +104,7 @@ class TransactionWriter:
                 except BaseException as exc:  # handed to the submitting thread
                     self._error = exc
         finally:
-            connections[self.using].close()
+            try:
+                connections[self.using].close()
+            except BaseException as exc:
+                self._error = self._error or exc

@@ -128,3 +128,11 @@ def test_the_thread_ends_when_a_job_failed_and_the_block_ends_normally():
             gate.set()
     assert not writer._thread.is_alive()
     assert not Region.objects.filter(code="53.01.04.9300").exists()
+
+
+def test_a_job_is_never_dropped_silently_once_the_thread_is_gone():
+    with pytest.raises(RuntimeError, match="stopped"):
+        with TransactionWriter() as writer:
+            writer._jobs.put(None)  # the thread ends as if it had died
+            writer._thread.join(5)
+            writer.submit(lambda: None)
