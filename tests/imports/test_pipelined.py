@@ -77,3 +77,38 @@ def test_a_write_failing_in_the_writer_fails_the_batch_and_keeps_earlier_chunks(
     monkeypatch.setattr(services, "_chunk_job", real)
     rerun = services.run_import(actor=None, path=path, kind="perangkat")
     assert _counts(rerun) == (3, 0, 2, 0) and Kepesertaan.objects.count() == 5
+
+
+def test_a_corrected_file_updates_in_place_through_the_writer(tmp_path, submitted):
+    from tests.participants.factories import nik_for
+
+    rows = [perangkat_row(i) for i in range(1, 6)]
+    services.run_import(
+        actor=None, path=write_csv(tmp_path / "a.csv", rows), kind="perangkat"
+    )
+    rows[1] = perangkat_row(2, wage="2.500.000", name="Orang Dua")
+    rows[4] = perangkat_row(5, wage="1.000.000")
+    fixed = services.run_import(
+        actor=None, path=write_csv(tmp_path / "b.csv", rows), kind="perangkat"
+    )
+    assert _counts(fixed) == (0, 2, 3, 0)
+    if connection.vendor == "postgresql":
+        assert (
+            len(submitted) == 6
+        )  # both files went through the writer, three chunks each
+    two = Kepesertaan.objects.select_related("peserta").get(peserta__nik=nik_for(2))
+    five = Kepesertaan.objects.get(peserta__nik=nik_for(5))
+    assert (two.wage, two.version, two.peserta.name, two.peserta.version) == (
+        2500000,
+        2,
+        "Orang Dua",
+        2,
+    )
+    assert (five.wage, five.version, five.import_batch_id) == (1000000, 2, fixed.pk)
+    changes = AuditEvent.objects.filter(action="update").values_list("model", "changes")
+    assert sorted(model for model, _c in changes) == [
+        "participants.Kepesertaan",
+        "participants.Kepesertaan",
+        "participants.Peserta",
+    ]
+    assert {"wage": [2022200, 2500000]} in [c for _m, c in changes]
