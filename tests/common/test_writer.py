@@ -19,6 +19,12 @@ def _add(code: str):
     )
 
 
+def _codes(prefix: str) -> set[str]:
+    return set(
+        Region.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+    )
+
+
 @pytest.mark.django_db
 def test_not_usable_inside_a_transaction_or_on_sqlite():
     # Inside the test's transaction a second connection could not see what it wrote.
@@ -70,11 +76,7 @@ def test_a_failing_job_rolls_back_alone_and_its_error_reaches_the_caller():
                     writer.submit(_add("53.01.04.91{:02d}".format(i)))
             except RuntimeError:
                 pass
-    codes = set(
-        Region.objects.filter(code__startswith="53.01.04.91").values_list(
-            "code", flat=True
-        )
-    )
+    codes = _codes("53.01.04.91")
     # The first job committed, the failing one rolled back, none after it ran.
     assert codes == {"53.01.04.9100"}
 
@@ -97,15 +99,10 @@ def test_an_error_in_the_caller_drops_the_jobs_not_yet_started():
             started.wait(5)
             writer.submit(_add("53.01.04.9201"))
             writer.submit(_add("53.01.04.9202"))
-            threading.Timer(
-                0.3, release.set
-            ).start()  # lets the running job end after the error below
+            # Lets the running job end after the error below.
+            threading.Timer(0.3, release.set).start()
             raise KeyError("operator membatalkan")
-    codes = set(
-        Region.objects.filter(code__startswith="53.01.04.92").values_list(
-            "code", flat=True
-        )
-    )
+    codes = _codes("53.01.04.92")
     # The job already running finished; the two still queued never ran.
     assert codes == {"53.01.04.9200"}
 
