@@ -371,7 +371,7 @@ def write_prepared(prepared: Prepared) -> None:
 
 
 def _next_ids(connection, model: type[models.Model], count: int) -> list[int]:
-    """``count`` new primary keys for ``model`` (see ``prepare_dicts``)."""
+    """``count`` new primary keys for ``model`` (see ``prepare_columns``)."""
     table, pk = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

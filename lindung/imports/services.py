@@ -442,9 +442,8 @@ def _count(batch: ImportBatch, chunk: list[_Row]) -> dict:
                 batch.errors_truncated = True
     batch.processed += len(chunk)
     counts = {name: getattr(batch, name) for name in _COUNTERS}
-    counts["errors"] = list(
-        batch.errors
-    )  # a snapshot: the next chunk goes on adding to batch.errors
+    # A snapshot: the next chunk goes on adding to batch.errors.
+    counts["errors"] = list(batch.errors)
     return counts
 
 

@@ -243,7 +243,7 @@ class RowCleaner:
             return result
         if self.blank_clears:
             given = frozenset([k for k in values if k in _GIVEN_FIELDS])
-        else:
+        else:  # _blank(v), inlined as in take(): every cell of every row
             given = frozenset(
                 [
                     k
