@@ -17,7 +17,15 @@ from django.utils import timezone
 
 from lindung.accounts import audit
 from lindung.accounts.models import user_can
-from lindung.common.bulk import analyze, bulk_insert, bulk_insert_shared, chunks
+from lindung.common.bulk import (
+    Same,
+    analyze,
+    bulk_insert,
+    bulk_insert_shared,
+    chunks,
+    prepare_columns,
+    write_prepared,
+)
 from lindung.common.bulk import copy_line as _copy_line  # noqa: F401  (bench/gen_national.py)
 from lindung.participants.choices import TRANSPORT_PEKERJAAN, Status
 from lindung.participants.models import Kepesertaan, Peserta
@@ -344,22 +352,6 @@ def run_billing(*, actor, period: dt.date, region_code: str | None = None) -> di
     return summary
 
 
-_BILL_COLUMNS = (  # per bill, then shared by every bill of the run and segment
-    "number",
-    "payer_id",
-    "supplementary",
-    "iuran_total",
-    "denda_total",
-    "total",
-    "period",
-    "segment",
-    "due_date",
-    "paid",
-    "created_at",
-    "created_by_id",
-)
-
-
 def _create_bills(
     actor, period: dt.date, groups: dict, book: rules.RuleBook
 ) -> dict[tuple[int, str], dict]:
@@ -372,32 +364,47 @@ def _create_bills(
     fines: dict[int, list[Denda]] = defaultdict(list)
     for denda in Denda.objects.filter(charged_on__isnull=True):
         fines[denda.payer_id].append(denda)
-    created_at, created_by = timezone.now(), getattr(actor, "pk", None)
-    shared = {
-        s: (period, s, rules.due_date(period, s, book), 0, created_at, created_by)
-        for s in ("pu", "bpu")
-    }
-    bills, rows = {}, []
+    due = {s: rules.due_date(period, s, book) for s in ("pu", "bpu")}
+    bills, amounts = {}, []
     for (payer_id, segment), items in groups.items():
         seq = existing[(payer_id, segment)] + 1
         iuran = sum(price[6] for _kid, price in items)
         denda = sum(d.amount for d in fines.get(payer_id, ())) if segment == "pu" else 0
-        number = _bill_number(period, segment, payer_id, seq)
         bills[(payer_id, segment)] = {
-            "number": number,
+            "number": _bill_number(period, segment, payer_id, seq),
             "supplementary": seq > 1,
             "total": iuran + denda,
         }
-        rows.append(
-            ((number, payer_id, seq > 1, iuran, denda, iuran + denda), shared[segment])
-        )
-    bulk_insert_shared(Tagihan, _BILL_COLUMNS, rows)
-    ids = dict(Tagihan.objects.filter(period=period).values_list("number", "id"))
-    for (payer_id, segment), bill in bills.items():
-        bill["id"] = ids[bill["number"]]
+        amounts.append((iuran, denda))
+    keys, values = list(bills), list(bills.values())
+    # The bills' ids are allocated before the COPY, so their lines refer to them without reading them back.
+    prepared = prepare_columns(
+        Tagihan,
+        len(keys),
+        {
+            "number": [b["number"] for b in values],
+            "payer_id": [payer_id for payer_id, _segment in keys],
+            "supplementary": [b["supplementary"] for b in values],
+            "iuran_total": [iuran for iuran, _denda in amounts],
+            "denda_total": [denda for _iuran, denda in amounts],
+            "total": [b["total"] for b in values],
+            "period": Same(period),
+            "segment": [segment for _payer_id, segment in keys],
+            "due_date": [due[segment] for _payer_id, segment in keys],
+            "paid": Same(0),
+            "created_at": Same(timezone.now()),
+            "created_by_id": Same(getattr(actor, "pk", None)),
+        },
+        ids=True,
+    )
+    write_prepared(prepared)
+    for (payer_id, segment), bill, bill_id in zip(
+        keys, values, prepared.values("id"), strict=True
+    ):
+        bill["id"] = bill_id
         if segment == "pu" and fines.get(payer_id):
             Denda.objects.filter(id__in=[d.id for d in fines[payer_id]]).update(
-                charged_on_id=bill["id"]
+                charged_on_id=bill_id
             )
     return bills
 
