@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+import itertools
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +24,7 @@ class SpreadsheetError(ValueError):
 
 @dataclass(slots=True)
 class Table:
-    """A header (the first non-blank row) and an iterator of ``(row_number, cells)`` below it."""
+    """A header row and an iterator of ``(row_number, cells)`` below it (see ``read_table``)."""
 
     header: list[str]
     header_row: int
@@ -65,15 +67,31 @@ def _decode(data: bytes) -> str:
 
 def _csv_rows(path: Path) -> tuple[Iterator[list], int]:
     text = _decode(path.read_bytes())
-    sample = text[:20000]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        first = sample.splitlines()[0] if sample else ""
-        delimiter = max(",;\t", key=first.count)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    rows = list(
+        csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text))
+    )
     return iter(rows), len(rows)
+
+
+def csv_delimiter(text: str, sample_size: int = 20000) -> str:
+    """``,``, ``;`` or tab: the one that splits the most lines into the same number (> 1) of fields, the wider
+    split winning a tie. Title lines above the header (one field whatever the delimiter) and commas inside amounts in
+    a ``;`` file ("2.022.200,00") do not mislead it, as they did csv.Sniffer."""
+    sample = text[:sample_size]
+    if len(text) > sample_size:
+        sample = sample[: sample.rfind("\n") + 1] or sample  # no half line at the end
+    best, best_key = ",", (0, 0)
+    for delimiter in (",", ";", "\t"):
+        widths = Counter(
+            len(row)
+            for row in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+            if len(row) > 1
+        )
+        if widths:
+            width, lines = widths.most_common(1)[0]
+            if (lines, width) > best_key:
+                best, best_key = delimiter, (lines, width)
+    return best
 
 
 def _workbook_rows(path: Path) -> tuple[Iterator[list], int]:
@@ -153,21 +171,50 @@ def iter_raw_rows(path: str | Path) -> Iterator[tuple[int, list]]:
     return _open_rows(path)[0]
 
 
-def read_table(path: str | Path) -> Table:
-    """Open ``path`` and find its header: the first non-blank row within the first rows."""
+def read_table(
+    path: str | Path, *, score: Callable[[list[str]], int] | None = None
+) -> Table:
+    """Open ``path`` and find its header row within the first ``MAX_HEADER_SEARCH`` rows.
+
+    Without ``score`` the header is the first non-blank row. With it (how many of a row's texts name a column the
+    caller knows), it is the first row scoring highest, so the title lines government spreadsheets carry above the
+    header ("DAFTAR PERANGKAT DESA …", the regency, the year) are passed over; when no row scores, the first
+    non-blank row. A row numbering the columns (1, 2, 3, … under the header) is not data and is left out.
+    """
     rows, height = _open_rows(path)
+    head = list(itertools.islice(rows, MAX_HEADER_SEARCH))
+    candidates = [
+        (number, [cell_text(c) for c in cells])
+        for number, cells in head
+        if not is_blank(cells)
+    ]
+    if not candidates:
+        raise SpreadsheetError("berkas kosong: tidak ada baris judul kolom")
+    best = 0
+    if score is not None:
+        scores = [score(header) for _number, header in candidates]
+        best = scores.index(max(scores))
+    number, header = candidates[best]
+    below = itertools.chain((row for row in head if row[0] > number), rows)
+    return Table(
+        header=header,
+        header_row=number,
+        rows=_without_numbering(below),
+        size=max(height - number, 0),
+    )
+
+
+def _without_numbering(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
+    """``rows`` without a column-numbering row ("1", "2", "3", … or "(1)", "(2)", …) right under the header."""
     for number, cells in rows:
-        if not is_blank(cells):
-            header = [cell_text(c) for c in cells]
-            return Table(
-                header=header,
-                header_row=number,
-                rows=rows,
-                size=max(height - number, 0),
-            )
-        if number >= MAX_HEADER_SEARCH:
-            break
-    raise SpreadsheetError("berkas kosong: tidak ada baris judul kolom")
+        if is_blank(cells):
+            yield number, cells
+            continue
+        texts = [cell_text(c).strip("()") for c in cells if not is_blank([c])]
+        if len(texts) < 3 or texts != [str(i) for i in range(1, len(texts) + 1)]:
+            yield number, cells
+        break
+    yield from rows
 
 
 def cell_text(value: object) -> str:

@@ -38,7 +38,7 @@ from lindung.common.spreadsheet import (
 )
 from lindung.common.writer import TransactionWriter, usable
 from lindung.participants import rules
-from lindung.participants.choices import SINGLE_HOLDER_JABATAN, Kind, Status
+from lindung.participants.choices import SINGLE_HOLDER_JABATAN, Jabatan, Kind, Status
 from lindung.participants.models import Kepesertaan, Peserta, StatusHistory
 from lindung.participants.services import village_index
 from lindung.regions.models import Region
@@ -187,7 +187,7 @@ def _allowed_villages(actor, index: rules.VillageIndex) -> set[str] | None:
 
 def _open(batch: ImportBatch, path: Path, kind: str):
     """The table and its column mapping; a file without the required columns fails as a whole."""
-    table = read_table(path)
+    table = read_table(path, score=rules.header_score)
     mapping = rules.map_header(table.header)
     missing = mapping.missing(kind)
     if missing:
@@ -241,7 +241,7 @@ def _run(
             for row in chunk:
                 if row.record is not None and not row.errors:
                     _check_row_scope(row, allowed, first_row_of, labels)
-            _decide(chunk, kind, registry, holder_row)
+            _decide(chunk, kind, registry, holder_row, labels)
             if writer is not None:
                 writer.submit(_chunk_job(batch, chunk, actor, dry_run))
             else:
@@ -371,7 +371,10 @@ def _decide(
     kind: str,
     registry: _Registry,
     holder_row: dict[tuple[str, str], int],
+    labels: dict[str, str],
 ) -> None:
+    """Each valid row's outcome against the registry; a conflict or a second kepala/sekretaris desa is refused,
+    in the column the file names (``labels``)."""
     valid = [r for r in rows if r.record is not None]
     existing = registry.existing([r.record.nik for r in valid])
     holders = registry.holders(sorted({r.record.desa for r in valid}))
@@ -385,19 +388,13 @@ def _decide(
         elif record.jabatan in SINGLE_HOLDER_JABATAN and key in holder_row:
             # Named by its row whether or not that earlier chunk is already written.
             problem = "{} untuk desa {} sudah ada di baris {}".format(
-                rules.LABELS["jabatan"], record.desa, holder_row[key]
+                Jabatan(record.jabatan).label, record.desa, holder_row[key]
             )
         else:
             problem = rules.single_holder_conflict(record, holders)
         if problem:
-            row.errors.append(
-                (
-                    rules.LABELS["nik"]
-                    if decision.outcome == "conflict"
-                    else "Jabatan",
-                    problem,
-                )
-            )
+            field = "nik" if decision.outcome == "conflict" else "jabatan"
+            row.errors.append((labels.get(field, rules.LABELS[field]), problem))
             row.record = None
             continue
         if record.jabatan in SINGLE_HOLDER_JABATAN:
@@ -700,7 +697,7 @@ def summary(batch: ImportBatch, *, all_errors: bool = True) -> dict:
 
 def preview(path, *, kind: str, limit: int = 5) -> dict:
     """The detected column mapping and the first rows, shown before an upload is started."""
-    table = read_table(path)
+    table = read_table(path, score=rules.header_score)
     mapping = rules.map_header(table.header)
     rows = []
     for number, cells in table.rows:
@@ -775,7 +772,7 @@ def build_template(kind: str, path) -> Path:
     """An XLSX with the columns for ``kind``, one sample row, NIK/KPJ/HP as text and dropdowns for the choices."""
     import xlsxwriter
 
-    from lindung.participants.choices import Jabatan, Pekerjaan, RiskGroup, SumberDana
+    from lindung.participants.choices import Pekerjaan, RiskGroup, SumberDana
 
     if kind not in Kind.values:
         raise ImportFileError(

@@ -56,11 +56,18 @@ def write_csv(
 
 
 def write_xlsx(
-    path: Path, rows: list[list], header: list[str] = HEADER, start_row: int = 0
+    path: Path,
+    rows: list[list],
+    header: list[str] = HEADER,
+    start_row: int = 0,
+    title: list[str] = (),
 ) -> Path:
-    """Cells are written with their Python types: a float NIK becomes a number cell, as Excel would store it."""
+    """Cells are written with their Python types: a float NIK becomes a number cell, as Excel would store it.
+    ``title`` lines go in the first column above the header (``start_row`` leaves room for them)."""
     wb = xlsxwriter.Workbook(str(path))
     ws = wb.add_worksheet()
+    for r, line in enumerate(title):
+        ws.write_string(r, 0, line)
     date_format = wb.add_format({"num_format": "dd/mm/yyyy"})
     ws.write_row(start_row, 0, header)
     for r, cells in enumerate(rows, start=start_row + 1):

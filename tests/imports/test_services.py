@@ -131,6 +131,28 @@ def test_row_numbers_are_the_spreadsheets_own_with_blank_rows_skipped(tmp_path):
     )
 
 
+def test_title_lines_and_a_numbering_row_around_the_header_are_not_rows(tmp_path):
+    """Regency spreadsheets carry a title above the header and often number the columns under it."""
+    path = write_xlsx(
+        tmp_path / "judul.xlsx",
+        [
+            [str(i) for i in range(1, len(HEADER) + 1)],
+            perangkat_row(1),
+            perangkat_row(2, birth="31/02/1968"),
+        ],
+        start_row=3,
+        title=[
+            "DAFTAR PERANGKAT DESA PENERIMA PERLINDUNGAN BPJS KETENAGAKERJAAN",
+            "TAHUN 2026",
+        ],
+    )
+    batch = services.run_import(actor=None, path=path, kind="perangkat")
+    assert _counts(batch) == (1, 0, 0, 1) and batch.total == 2
+    assert batch.errors[0]["row"] == 7 and batch.errors[0]["column"] == "Tgl Lahir"
+    preview = services.preview(path, kind="perangkat")
+    assert preview["header"] == HEADER and preview["rows"][0]["row"] == 6
+
+
 def test_xlsx_number_cells_for_nik_are_refused_and_date_cells_and_money_numbers_accepted(
     tmp_path,
 ):
@@ -296,7 +318,29 @@ def test_second_kepala_desa_in_the_same_file_is_rejected_naming_the_first_row(tm
     batch = services.run_import(
         actor=None, path=write_csv(tmp_path / "k.csv", rows), kind="perangkat"
     )
-    assert _counts(batch) == (1, 0, 0, 1) and "baris 2" in batch.errors[0]["message"]
+    assert _counts(batch) == (1, 0, 0, 1)
+    assert batch.errors[0] == {
+        "row": 3,
+        "column": "Jabatan",
+        "message": "Kepala Desa untuk desa {} sudah ada di baris 2".format(DESA_X),
+    }
+
+
+def test_refusals_after_validation_name_the_files_own_column(tmp_path):
+    """A second kepala desa and a NIK active elsewhere are refused in the column as the file heads it."""
+    header = ["No. KTP", *HEADER[1:4], "Jabatan Perangkat", *HEADER[5:]]
+    first = [perangkat_row(1, jabatan="Kepala Desa")]
+    services.run_import(
+        actor=None, path=write_csv(tmp_path / "a.csv", first, header), kind="perangkat"
+    )
+    rows = [perangkat_row(2, jabatan="Kades"), perangkat_row(1, desa=DESA_X2)]
+    batch = services.run_import(
+        actor=None, path=write_csv(tmp_path / "b.csv", rows, header), kind="perangkat"
+    )
+    assert [(e["row"], e["column"]) for e in batch.errors] == [
+        (2, "Jabatan Perangkat"),
+        (3, "No. KTP"),
+    ]
 
 
 def test_template_round_trip_refuses_the_sample_row_and_has_text_nik_and_dropdowns(

@@ -261,3 +261,8 @@ def map_header(header: list[str]) -> ColumnMap:
         else:
             out.columns[name] = index
     return out
+
+
+def header_score(header: list[str]) -> int:
+    """How many columns a candidate header row names: the row naming the most is the header (title rows name none)."""
+    return len(map_header(header).columns)
