@@ -7,15 +7,14 @@ and reference) is rejected as a duplicate, so a file can be imported twice safel
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from lindung.accounts.models import user_can
+from lindung.common.spreadsheet import SpreadsheetError, is_blank, read_table
 
 from . import rules
 from .models import Payer, Pembayaran, Tagihan
@@ -28,21 +27,6 @@ COLUMNS = {
     "date": ("date", "tanggal", "tanggal_bayar"),
     "reference": ("reference", "referensi", "ref"),
 }
-
-
-def _read(path: Path) -> list[list]:
-    if path.suffix.lower() in (".xlsx", ".xls", ".ods", ".xlsm"):
-        from python_calamine import CalamineWorkbook
-
-        workbook = CalamineWorkbook.from_path(str(path))
-        return workbook.get_sheet_by_index(0).to_python()
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    dialect = (
-        csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
-        if text.strip()
-        else csv.excel
-    )
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
 
 
 def _header(row: list) -> dict[str, int]:
@@ -164,13 +148,12 @@ def import_payments(*, actor, path) -> dict:
     if not path.exists():
         raise ValidationError(f"Berkas tidak ditemukan: {path}")
     try:
-        table = _read(path)
-    except Exception as exc:  # a damaged or unknown file is bad input, not a crash
+        # The participant import's reader: file-type and zip-bomb checks, CSV delimiter, title lines, row numbers.
+        table = read_table(path, score=lambda header: len(_header(header)))
+        rows = [(n, cells) for n, cells in table.rows if not is_blank(cells)]
+    except SpreadsheetError as exc:
         raise ValidationError(f"Berkas pembayaran tidak dapat dibaca: {exc}") from exc
-    table = [r for r in table if any(str(c or "").strip() for c in r)]
-    if not table:
-        raise ValidationError("Berkas pembayaran kosong")
-    cols = _header(table[0])
+    cols = _header(table.header)
     missing = [c for c in ("amount", "date") if c not in cols]
     if missing or ("payer" not in cols and "bill" not in cols):
         raise ValidationError(
@@ -178,7 +161,7 @@ def import_payments(*, actor, path) -> dict:
         )
     errors, accepted, amount = [], 0, 0
     with transaction.atomic():
-        for number, row in enumerate(table[1:], start=2):
+        for number, row in rows:
             try:
                 args = _row(actor, row, cols)
                 record_payment(actor=actor, **args)
@@ -194,7 +177,7 @@ def import_payments(*, actor, path) -> dict:
             accepted += 1
             amount += args["amount"]
     return {
-        "total": len(table) - 1,
+        "total": len(rows),
         "accepted": accepted,
         "rejected": len(errors),
         "amount": amount,

@@ -222,3 +222,21 @@ def test_iuran_status_command():
         json.loads(run("iuran", "status", "--as-of", "2025-01-20", "--json"))["aktif"]
         == 1
     )
+
+
+def test_payments_import_passes_title_lines_and_keeps_the_files_row_numbers(tmp_path):
+    k = make_kepesertaan(sumber_dana="dana_desa")
+    services.run_billing(actor=None, period=dt.date(2025, 1, 1))
+    payer = services.payer_for_kepesertaan(k)
+    path = tmp_path / "bayar.csv"
+    path.write_text(
+        "REKAP SETORAN IURAN JANUARI 2025\n"
+        "\n"
+        "Pembayar;Periode;Jumlah;Tanggal;Referensi\n"
+        "\n"
+        f"{payer.code};2025-01;16800;2025-01-10;TRX1\n"
+        f"{payer.code};2025-01;abc;2025-01-10;TRX2\n"
+    )
+    result = json.loads(run("payments", "import", str(path), "--json"))
+    assert (result["total"], result["accepted"], result["rejected"]) == (2, 1, 1)
+    assert [(e["row"], e["column"]) for e in result["errors"]] == [(6, "amount")]
