@@ -481,6 +481,9 @@ INDEX = rules.VillageIndex(
         ({"name": "oepura", "kabupaten": "Kota Kupang"}, "53.71.02.1001"),
         ({"name": "Oepura", "kabupaten": "Kab. Kupang"}, "53.01.06.2001"),
         ({"name": "Bokonu san", "kecamatan": "SEMAU"}, "53.01.04.2003"),
+        # a code in the Desa column, with or without the kecamatan beside it
+        ({"name": "53.01.04.2003"}, "53.01.04.2003"),
+        ({"name": "5301042003", "kecamatan": "Semau"}, "53.01.04.2003"),
     ],
 )
 def test_it_resolves_villages_by_code_or_by_name(kw, code):
@@ -498,6 +501,7 @@ def test_ambiguous_village_names_the_candidates():
     [
         {"code": "53.01.04.9999"},
         {"code": "530104"},
+        {"name": "53.01.04.9999"},
         {"name": "Atlantis"},
         {"name": "Oelnasi", "kecamatan": "Semau"},
         {},

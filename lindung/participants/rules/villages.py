@@ -99,6 +99,8 @@ class VillageIndex:
         kecamatan: object = "",
         kabupaten: object = "",
     ) -> Village:
+        if not cell_text(code) and normalize_region_code(name) is not None:
+            code = name  # a Kemendagri code written in the Desa column: no village is named with digits
         if cell_text(code):
             normalized = normalize_region_code(code)
             if normalized is None:
