@@ -126,4 +126,5 @@ ID = {
     "Billed": "Ditagih",
     "Owed": "Terutang",
     "No participants in scope.": "Tidak ada peserta dalam cakupan.",
+    "{missing_funding} members have no funding source and were not billed; fill it in first.": "{missing_funding} peserta belum punya sumber dana sehingga belum ditagih; isi dulu sumber dananya.",
 }

@@ -264,18 +264,23 @@ def _price(key: tuple, period: dt.date, book: rules.RuleBook) -> tuple:
 
 def _priced(
     rows: list[tuple], period: dt.date, book: rules.RuleBook
-) -> tuple[list[tuple], int]:
-    """(membership id, payer key, price) per membership; prices are computed once per distinct case."""
+) -> tuple[list[tuple], int, int]:
+    """(membership id, payer key, price) per membership, prices computed once per distinct case; and how many
+    memberships have no wage (priced as the rules price a missing wage) and no funding source (not billed: there
+    is nobody to bill until it is filled in)."""
     cache: dict[tuple, tuple] = {}
-    out, missing_wage = [], 0
+    out, missing_wage, missing_funding = [], 0, 0
     for kid, kind, desa, wage, funding, jht, jp, risk, pekerjaan, peserta_id in rows:
+        if not funding:
+            missing_funding += 1
+            continue
         key = (kind, wage, funding, jht, jp, risk, pekerjaan in TRANSPORT_PEKERJAAN)
         price = cache.get(key)
         if price is None:
             price = cache[key] = _price(key, period, book)
         missing_wage += wage is None
         out.append((kid, rules.payer_key(funding, desa, peserta_id), price))
-    return out, missing_wage
+    return out, missing_wage, missing_funding
 
 
 def _bill_number(period: dt.date, segment: str, payer_id: int, seq: int) -> str:
@@ -309,7 +314,7 @@ def run_billing(*, actor, period: dt.date, region_code: str | None = None) -> di
             "pekerjaan",
             "peserta_id",
         )
-        priced, missing_wage = _priced(list(rows), period, book)
+        priced, missing_wage, missing_funding = _priced(list(rows), period, book)
         payer_ids = ensure_payers({key for _kid, key, _price in priced})
         groups: dict[tuple[int, str], list] = defaultdict(list)
         for kid, key, price in priced:
@@ -335,6 +340,7 @@ def run_billing(*, actor, period: dt.date, region_code: str | None = None) -> di
             "lines": len(lines),
             "amount": sum(b["total"] for b in bills.values()),
             "missing_wage": missing_wage,
+            "missing_funding": missing_funding,
             "credit_applied": credited,
         }
         audit.record(

@@ -72,6 +72,13 @@ def run_billing(request):
             "Billing {period}: {bills} bills ({supplementary} supplementary), {lines} lines."
         ).format(**result),
     )
+    if result["missing_funding"]:
+        messages.warning(
+            request,
+            _(
+                "{missing_funding} members have no funding source and were not billed; fill it in first."
+            ).format(**result),
+        )
     return redirect(reverse("contributions:bills") + "?period=" + result["period"])
 
 

@@ -61,7 +61,7 @@ class KepesertaanIn(Schema):
     jabatan: str | None = None
     pekerjaan: str | None = None
     wage: str | int | None = None
-    sumber_dana: str
+    sumber_dana: str | None = None
     start_of_term: str | None = None
     jht: bool = False
     jp: bool = False

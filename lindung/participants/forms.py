@@ -40,7 +40,7 @@ class KepesertaanForm(forms.Form):
         label=_("Siltap / monthly income (Rp)"), max_length=30, required=False
     )
     sumber_dana = forms.ChoiceField(
-        label=_("Funding source"), choices=SumberDana.choices
+        label=_("Funding source"), choices=_blank(SumberDana.choices), required=False
     )
     start_of_term = forms.CharField(
         label=_("Start of term (dd/mm/yyyy)"), max_length=20, required=False

@@ -65,7 +65,10 @@ class Kepesertaan(models.Model):
     start_of_term = models.DateField(null=True, blank=True)
     # Siltap for perangkat desa, declared monthly income for pekerja rentan; integer Rupiah. Null = not yet known.
     wage = models.BigIntegerField(null=True, blank=True)
-    sumber_dana = models.CharField(max_length=20, choices=SumberDana.choices)
+    # Who pays. Blank = not yet known (a file without it is accepted with a warning); billing skips it until filled.
+    sumber_dana = models.CharField(
+        max_length=20, choices=SumberDana.choices, blank=True
+    )
     jht = models.BooleanField(default=False)
     jp = models.BooleanField(default=False)
     risk_group = models.CharField(

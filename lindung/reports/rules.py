@@ -19,7 +19,8 @@ DEFAULT_POSITIONS_PER_DESA = "perangkat_positions_per_desa"
 
 
 def funding_group(sumber_dana: str) -> str:
-    """Rakor columns: village funds (Dana Desa, ADD, other APBDes), APBD (kabupaten/provinsi), everything else."""
+    """Rakor columns: village funds (Dana Desa, ADD, other APBDes), APBD (kabupaten/provinsi), everything else
+    (a source not yet filled in included, so the three columns still add up to all pekerja rentan)."""
     if sumber_dana in VILLAGE_FUNDS:
         return "rentan_dana_desa"
     if sumber_dana in APBD_FUNDS:

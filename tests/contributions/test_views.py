@@ -29,6 +29,17 @@ def test_bpjs_officer_runs_billing_from_the_bills_page(client, bpjs_user):
     assert Tagihan.objects.get().number.encode() in r.content
 
 
+def test_billing_page_warns_of_members_without_a_funding_source(client, bpjs_user):
+    make_kepesertaan(kind="perangkat")
+    make_kepesertaan(kind="perangkat", sumber_dana="")
+    client.force_login(bpjs_user)
+    r = client.post("/iuran/tagihan/jalankan/", {"period": "2025-01"}, follow=True)
+    assert Tagihan.objects.count() == 1
+    assert (
+        "1 peserta belum punya sumber dana sehingga belum ditagih" in r.content.decode()
+    )
+
+
 def test_village_operator_sees_no_billing_button_and_cannot_run_it(
     client, operator_desa
 ):

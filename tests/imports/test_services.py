@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from lindung.accounts.models import AuditEvent
@@ -129,6 +130,33 @@ def test_row_numbers_are_the_spreadsheets_own_with_blank_rows_skipped(tmp_path):
         and batch.errors[0]["row"] == 6
         and batch.errors[0]["column"] == "Tgl Lahir"
     )
+
+
+def test_a_file_without_funding_sources_is_imported_with_warnings_and_billed_once_filled(
+    tmp_path,
+):
+    """Only who and where are required: without Sumber Dana the rows go in, warned; billing skips them (nobody to
+    bill) and says how many, until a corrected file fills the source in."""
+    from lindung.contributions.services import run_billing
+
+    header = HEADER[:-1]  # no Sumber Dana column
+    rows = [perangkat_row(i)[:-1] for i in (1, 2)]
+    batch = services.run_import(
+        actor=None, path=write_csv(tmp_path / "a.csv", rows, header), kind="perangkat"
+    )
+    assert _counts(batch) == (2, 0, 0, 0) and batch.warnings == 2
+    assert set(Kepesertaan.objects.values_list("sumber_dana", flat=True)) == {""}
+    this_month = timezone.localdate().replace(day=1)  # the rows were registered today
+    first = run_billing(actor=None, period=this_month)
+    assert (first["lines"], first["missing_funding"]) == (0, 2)
+
+    fixed = [perangkat_row(i, sumber="Dana Desa") for i in (1, 2)]
+    again = services.run_import(
+        actor=None, path=write_csv(tmp_path / "b.csv", fixed), kind="perangkat"
+    )
+    assert _counts(again) == (0, 2, 0, 0)
+    second = run_billing(actor=None, period=this_month)
+    assert (second["lines"], second["missing_funding"]) == (2, 0)
 
 
 def test_title_lines_and_a_numbering_row_around_the_header_are_not_rows(tmp_path):

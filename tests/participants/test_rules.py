@@ -542,6 +542,24 @@ def test_missing_wage_is_a_warning_not_a_rejection():
     assert r.ok and any("kosong" in m for _c, m in r.warnings)
 
 
+@pytest.mark.parametrize(
+    "values",
+    [{**ROW, "sumber_dana": " "}, {k: v for k, v in ROW.items() if k != "sumber_dana"}],
+)
+def test_missing_funding_source_is_a_warning_not_a_rejection(values):
+    r = rules.clean_row(values, kind=Kind.PERANGKAT, villages=INDEX)
+    assert r.ok and r.record.sumber_dana == ""
+    assert r.warnings == [("Sumber Dana", rules.FUNDING_MISSING)]
+
+
+def test_an_unknown_funding_source_is_still_refused():
+    r = rules.clean_row(
+        {**ROW, "sumber_dana": "Arisan"}, kind=Kind.PERANGKAT, villages=INDEX
+    )
+    assert not r.ok and [c for c, _m in r.errors] == ["Sumber Dana"]
+    assert not any(c == "Sumber Dana" for c, _m in r.warnings)
+
+
 def test_perangkat_in_a_kelurahan_is_refused():
     r = rules.clean_row(
         {**ROW, "desa_code": "53.71.01.1008"}, kind=Kind.PERANGKAT, villages=INDEX

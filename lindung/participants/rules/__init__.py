@@ -32,6 +32,7 @@ from .columns import (
     normalize_text,
 )
 from .rows import (
+    FUNDING_MISSING,
     Decision,
     Existing,
     Record,
@@ -53,6 +54,7 @@ from .villages import (
 
 __all__ = [
     "DESA_TYPES",
+    "FUNDING_MISSING",
     "HEADER_ALIASES",
     "LABELS",
     "MAX_MONEY",

@@ -152,8 +152,10 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
-    Kind.PERANGKAT: ("nik", "name", "birth_date", "jabatan", "sumber_dana"),
-    Kind.RENTAN: ("nik", "name", "birth_date", "pekerjaan", "sumber_dana"),
+    # What identifies the person and the place (plus the village, checked apart). Sex can come from the NIK;
+    # a missing wage or funding source is a warning that billing asks for, not a refusal.
+    Kind.PERANGKAT: ("nik", "name", "birth_date", "jabatan"),
+    Kind.RENTAN: ("nik", "name", "birth_date", "pekerjaan"),
 }
 
 # Fields a file may update on the person and on the membership.

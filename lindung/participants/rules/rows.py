@@ -87,6 +87,7 @@ _OPTIONAL_TAIL = (
 _UNIQUE = frozenset({"phone", "kpj"})
 _ROLE_PARSERS = {Kind.PERANGKAT: parse_jabatan, Kind.RENTAN: parse_pekerjaan}
 _GIVEN_FIELDS = frozenset(PESERTA_FIELDS + MEMBERSHIP_FIELDS)
+FUNDING_MISSING = "sumber dana kosong; tagihan iuran belum dapat dibuat sampai diisi"
 MEMO_SIZE = 100000
 
 
@@ -211,7 +212,11 @@ class RowCleaner:
             )
 
         out[self.role] = take(self.role, _ROLE_PARSERS[self.kind], True) or ""
-        out["sumber_dana"] = take("sumber_dana", parse_sumber_dana, True) or ""
+        out["sumber_dana"] = take("sumber_dana", parse_sumber_dana) or ""
+        if not out["sumber_dana"] and not any(
+            c == label["sumber_dana"] for c, _m in errors
+        ):
+            warnings.append((label["sumber_dana"], FUNDING_MISSING))
         out["wage"] = take("wage", parse_money) if self.has_wage else None
         if out["wage"] is None and not any(c == label["wage"] for c, _m in errors):
             warnings.append((label["wage"], self.wage_missing))

@@ -39,3 +39,7 @@ class Command(BaseCommand):
                 f"({result['supplementary']} susulan), {result['lines']} baris, "
                 f"{rupiah(result['amount'])} dalam {result['seconds']} s"
             )
+            if result["missing_funding"]:
+                self.stdout.write(
+                    f"{result['missing_funding']} peserta belum punya sumber dana, belum ditagih"
+                )
