@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from lokal import parse_nik
@@ -18,6 +19,13 @@ _DECIMAL = re.compile(r"\d{6,}[.,]\d+")
 _SEPARATORS = re.compile(r"[\s.\-]")
 
 AS_TEXT = "format kolom NIK sebagai Teks lalu ketik/tempel ulang NIK dari KTP"
+ZEROED = (
+    "NIK berakhir 0 pada sebagian besar baris berkas ini: digit terakhirnya kemungkinan dibulatkan menjadi 0 "
+    "oleh Excel (angka hanya disimpan 15 digit); " + AS_TEXT
+)
+# A column is taken as cut by Excel when it holds at least this many NIKs and at least this share end in 0.
+ZEROED_MIN_VALUES = 10
+ZEROED_SHARE = 0.5
 
 
 @dataclass(slots=True)
@@ -71,6 +79,16 @@ def nik_from_cell(value: object) -> tuple[str | None, str | None]:
     if _DECIMAL.fullmatch(text):
         return None, "NIK berbentuk angka desimal ({}); {}".format(text, AS_TEXT)
     return _SEPARATORS.sub("", text), None
+
+
+def zeroed_column(values: Iterable[object]) -> bool:
+    """True when a column of NIK cells looks cut to 15 digits by Excel and saved as text (a CSV export of a number
+    column): the 16th digit became 0. About a tenth of real NIKs end in 0, so half or more of at least
+    ``ZEROED_MIN_VALUES`` is no chance (below 0.2%). Each cut NIK cannot be told from a real one; the file can."""
+    niks = [v for v in values if type(v) is str and len(v) == 16 and v.isdigit()]
+    if len(niks) < ZEROED_MIN_VALUES:
+        return False
+    return sum(v[-1] == "0" for v in niks) >= ZEROED_SHARE * len(niks)
 
 
 def _sex_label(code: str) -> str:

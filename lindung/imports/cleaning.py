@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from lindung.common.nik import ZEROED, zeroed_column
 from lindung.common.spreadsheet import Table, is_blank
 from lindung.participants import rules
 
@@ -37,11 +38,26 @@ def cleaned_chunks(
     size: int,
 ) -> Iterator[list[Row]]:
     """The table's non-blank rows, validated, in chunks of ``size`` and in file order."""
+    nik_at = mapping.columns.get("nik")
     for chunk in _raw_chunks(table.rows, size):
-        yield [
+        rows = [
             _row(number, cells, cleaner(mapping.values(cells), number))
             for number, cells in chunk
         ]
+        if nik_at is not None and zeroed_column(
+            cells[nik_at] if nik_at < len(cells) else None for _n, cells in chunk
+        ):
+            _refuse_zeroed(rows, nik_at, cleaner.labels["nik"])
+        yield rows
+
+
+def _refuse_zeroed(rows: list[Row], nik_at: int, label: str) -> None:
+    """In a NIK column cut by Excel, every NIK ending in 0 may have lost its last digit: refused, not guessed."""
+    for row in rows:
+        nik = row.cells[nik_at] if nik_at < len(row.cells) else None
+        if type(nik) is str and nik.strip().endswith("0"):
+            row.record = None
+            row.errors.insert(0, (label, ZEROED))
 
 
 def _raw_chunks(

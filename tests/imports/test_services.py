@@ -9,6 +9,7 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from lindung.accounts.models import AuditEvent
+from lindung.common.nik import ZEROED
 from lindung.imports import services
 from lindung.imports.models import ImportBatch
 from lindung.participants.models import Kepesertaan, Peserta, StatusHistory
@@ -157,6 +158,28 @@ def test_a_file_without_funding_sources_is_imported_with_warnings_and_billed_onc
     assert _counts(again) == (0, 2, 0, 0)
     second = run_billing(actor=None, period=this_month)
     assert (second["lines"], second["missing_funding"]) == (2, 0)
+
+
+def test_a_nik_column_cut_to_15_digits_by_excel_is_refused_not_guessed(tmp_path):
+    """A CSV exported from a number column: every NIK's 16th digit became 0. Each looks valid alone; the column
+    does not (a tenth of real NIKs end in 0). The rows ending in 0 are refused, telling the operator why."""
+    cut = [
+        perangkat_row(serial) for serial in range(10, 130, 10)
+    ]  # 12 NIKs ending in 0
+    typed = [perangkat_row(serial) for serial in (201, 202)]  # typed as text: intact
+    batch = services.run_import(
+        actor=None, path=write_csv(tmp_path / "cut.csv", cut + typed), kind="perangkat"
+    )
+    assert _counts(batch) == (2, 0, 0, 12)
+    assert {(e["column"], e["message"]) for e in batch.errors} == {("No. NIK", ZEROED)}
+
+
+def test_a_few_niks_ending_in_0_are_ordinary(tmp_path):
+    rows = [perangkat_row(serial) for serial in (10, 20, *range(31, 40))]  # 2 of 11
+    batch = services.run_import(
+        actor=None, path=write_csv(tmp_path / "ok.csv", rows), kind="perangkat"
+    )
+    assert _counts(batch) == (11, 0, 0, 0)
 
 
 def test_title_lines_and_a_numbering_row_around_the_header_are_not_rows(tmp_path):

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lindung.common.dates import DateError, parse_date
-from lindung.common.nik import check_nik, nik_from_cell
+from lindung.common.nik import check_nik, nik_from_cell, zeroed_column
 from lindung.participants import rules
 from lindung.participants.choices import Kind
 
@@ -680,3 +680,19 @@ def test_nul_characters_are_dropped_before_anything_is_stored_or_quoted():
         {**ROW, "name": "Ma\x00ria"}, kind=Kind.PERANGKAT, villages=INDEX
     )
     assert r.record.name == "Maria"
+
+
+@pytest.mark.parametrize(
+    "values,cut",
+    [
+        (["53010417088500{:02d}".format(i * 10 % 100) for i in range(10)], True),
+        (
+            ["5301041708850{:03d}".format(i) for i in range(10, 30)],
+            False,
+        ),  # 2 of 20 end in 0
+        (["5301041708850010"] * 9, False),  # too few to tell
+        ([5301041708850010.0] * 12, False),  # number cells: refused one by one already
+    ],
+)
+def test_a_nik_column_cut_by_excel_is_told_by_its_share_of_final_zeros(values, cut):
+    assert zeroed_column(values) is cut
