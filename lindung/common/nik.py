@@ -85,7 +85,8 @@ def zeroed_column(values: Iterable[object]) -> bool:
     """True when a column of NIK cells looks cut to 15 digits by Excel and saved as text (a CSV export of a number
     column): the 16th digit became 0. About a tenth of real NIKs end in 0, so half or more of at least
     ``ZEROED_MIN_VALUES`` is no chance (below 0.2%). Each cut NIK cannot be told from a real one; the file can."""
-    niks = [v for v in values if type(v) is str and len(v) == 16 and v.isdigit()]
+    texts = (v.strip() for v in values if type(v) is str)
+    niks = [v for v in texts if len(v) == 16 and v.isdigit()]
     if len(niks) < ZEROED_MIN_VALUES:
         return False
     return sum(v[-1] == "0" for v in niks) >= ZEROED_SHARE * len(niks)

@@ -94,12 +94,25 @@ def csv_delimiter(text: str, sample_size: int = 20000) -> str:
     return best
 
 
-def _workbook_rows(path: Path) -> tuple[Iterator[list], int]:
+def _workbook_rows(
+    path: Path, score: Callable[[list[str]], int] | None = None
+) -> tuple[Iterator[list], int]:
+    """The first sheet's rows; given ``score`` (see ``read_table``), the sheet whose best header row scores highest,
+    so a workbook opening on an instructions or cover sheet is read from its data sheet."""
     from python_calamine import CalamineWorkbook
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
+        if score is not None and len(workbook.sheet_names) > 1:
+            sheets = [sheet] + [
+                workbook.get_sheet_by_index(i)
+                for i in range(1, len(workbook.sheet_names))
+            ]
+            scores = [
+                _best_header(enumerate(s.iter_rows(), 1), score)[0] for s in sheets
+            ]
+            sheet = sheets[scores.index(max(scores))]
         rows = sheet.iter_rows()
     except Exception as exc:  # calamine raises several types for damaged files
         raise SpreadsheetError(
@@ -147,7 +160,9 @@ def check_file_type(path: Path) -> None:
         raise SpreadsheetError("berkas {} adalah program, bukan CSV".format(path.name))
 
 
-def _open_rows(path: str | Path) -> tuple[Iterator[tuple[int, list]], int]:
+def _open_rows(
+    path: str | Path, score: Callable[[list[str]], int] | None = None
+) -> tuple[Iterator[tuple[int, list]], int]:
     path = Path(path)
     if not path.is_file():
         raise SpreadsheetError("berkas tidak ditemukan: {}".format(path))
@@ -156,7 +171,7 @@ def _open_rows(path: str | Path) -> tuple[Iterator[tuple[int, list]], int]:
     if suffix in CSV_EXTENSIONS:
         rows, height = _csv_rows(path)
     elif suffix in SPREADSHEET_EXTENSIONS:
-        rows, height = _workbook_rows(path)
+        rows, height = _workbook_rows(path, score)
     else:
         raise SpreadsheetError(
             "jenis berkas {} tidak didukung (pakai .xlsx, .xls, .ods atau .csv)".format(
@@ -181,20 +196,12 @@ def read_table(
     header ("DAFTAR PERANGKAT DESA …", the regency, the year) are passed over; when no row scores, the first
     non-blank row. A row numbering the columns (1, 2, 3, … under the header) is not data and is left out.
     """
-    rows, height = _open_rows(path)
+    rows, height = _open_rows(path, score)
     head = list(itertools.islice(rows, MAX_HEADER_SEARCH))
-    candidates = [
-        (number, [cell_text(c) for c in cells])
-        for number, cells in head
-        if not is_blank(cells)
-    ]
-    if not candidates:
+    _score, found = _best_header(head, score)
+    if found is None:
         raise SpreadsheetError("berkas kosong: tidak ada baris judul kolom")
-    best = 0
-    if score is not None:
-        scores = [score(header) for _number, header in candidates]
-        best = scores.index(max(scores))
-    number, header = candidates[best]
+    number, header = found
     below = itertools.chain((row for row in head if row[0] > number), rows)
     return Table(
         header=header,
@@ -202,6 +209,24 @@ def read_table(
         rows=_without_numbering(below),
         size=max(height - number, 0),
     )
+
+
+def _best_header(
+    rows: Iterable[tuple[int, list]], score: Callable[[list[str]], int] | None
+) -> tuple[int, tuple[int, list[str]] | None]:
+    """(score, (row number, texts)) of the header among the first ``MAX_HEADER_SEARCH`` numbered rows: the first
+    non-blank row, or with ``score`` the first scoring highest."""
+    best: tuple[int, tuple[int, list[str]] | None] = (-1, None)
+    for number, cells in itertools.islice(rows, MAX_HEADER_SEARCH):
+        if is_blank(cells):
+            continue
+        header = [cell_text(c) for c in cells]
+        points = score(header) if score is not None else 0
+        if points > best[0]:
+            best = (points, (number, header))
+        if score is None:
+            break
+    return (max(best[0], 0), best[1])
 
 
 def _without_numbering(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:

@@ -80,3 +80,23 @@ def test_a_nik_stored_as_a_number_is_refused_in_xls_and_ods(tmp_path, suffix):
     path = WRITERS[suffix](tmp_path / "angka.{}".format(suffix), [row])
     batch = services.run_import(actor=None, path=path, kind="perangkat")
     assert batch.rejected == 1 and "Teks" in batch.errors[0]["message"]
+
+
+def test_a_workbook_opening_on_an_instructions_sheet_is_read_from_its_data_sheet(
+    tmp_path,
+):
+    import xlsxwriter
+
+    path = tmp_path / "dengan_petunjuk.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    notes = book.add_worksheet("Petunjuk")
+    notes.write_column(
+        0, 0, ["PETUNJUK PENGISIAN", "Isi NIK sebagai teks.", "Jabatan sesuai daftar."]
+    )
+    data = book.add_worksheet("Data")
+    for r, cells in enumerate([HEADER, *ROWS]):
+        data.write_row(r, 0, cells)
+    book.close()
+    batch = services.run_import(actor=None, path=path, kind="perangkat")
+    assert (batch.total, batch.inserted, batch.rejected) == (4, 2, 2)
+    assert [e["row"] for e in batch.errors] == [3, 5]
