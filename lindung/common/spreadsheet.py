@@ -215,18 +215,39 @@ def _best_header(
     rows: Iterable[tuple[int, list]], score: Callable[[list[str]], int] | None
 ) -> tuple[int, tuple[int, list[str]] | None]:
     """(score, (row number, texts)) of the header among the first ``MAX_HEADER_SEARCH`` numbered rows: the first
-    non-blank row, or with ``score`` the first scoring highest."""
+    non-blank row, or with ``score`` the first scoring highest.
+
+    A header on two rows (merged cells: "Alamat" above "Desa | Kecamatan | Kabupaten", "NIK" merged down) is read as
+    one, numbered by its lower row, when it names more columns than either row alone.
+    """
     best: tuple[int, tuple[int, list[str]] | None] = (-1, None)
+    above: tuple[int, list[str]] | None = None  # the non-blank row just above
     for number, cells in itertools.islice(rows, MAX_HEADER_SEARCH):
         if is_blank(cells):
+            above = None
             continue
         header = [cell_text(c) for c in cells]
-        points = score(header) if score is not None else 0
-        if points > best[0]:
-            best = (points, (number, header))
+        options = [header]
+        if score is not None and above is not None and above[0] == number - 1:
+            options.append(_two_rows(above[1], header))
+        for texts in options:
+            points = score(texts) if score is not None else 0
+            if points > best[0]:
+                best = (points, (number, texts))
         if score is None:
             break
+        above = (number, header)
     return (max(best[0], 0), best[1])
+
+
+def _two_rows(upper: list[str], lower: list[str]) -> list[str]:
+    """A two-row header as one: each column's lower text, or the upper one where the lower cell is empty."""
+    width = max(len(upper), len(lower))
+    upper, lower = (
+        upper + [""] * (width - len(upper)),
+        lower + [""] * (width - len(lower)),
+    )
+    return [low or up for up, low in zip(upper, lower, strict=True)]
 
 
 def _without_numbering(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:

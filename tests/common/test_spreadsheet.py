@@ -89,3 +89,43 @@ def test_csv_delimiter(text, delimiter):
 def test_csv_delimiter_ignores_a_half_line_at_the_end_of_its_sample():
     text = "NIK;Nama;Desa\n" + "1;Ani;Otan\n" * 5 + "2,3,4,5,6,7,8"
     assert csv_delimiter(text, sample_size=len(text) - 3) == ";"
+
+
+def test_a_header_on_two_rows_is_read_as_one(tmp_path):
+    path = _csv(
+        tmp_path / "t.csv",
+        [
+            ["DAFTAR PERANGKAT DESA"],
+            ["No", "NIK", "Nama", "Tgl Lahir", "Jabatan", "Alamat", "", ""],
+            ["", "", "", "", "", "Desa", "Kecamatan", "Kabupaten"],
+            [
+                "1",
+                "5301041708850001",
+                "Yohanes",
+                "17/08/1985",
+                "Kades",
+                "Otan",
+                "Semau",
+                "Kupang",
+            ],
+        ],
+    )
+    table = read_table(path, score=header_score)
+    assert table.header_row == 3
+    assert table.header == [
+        "No",
+        "NIK",
+        "Nama",
+        "Tgl Lahir",
+        "Jabatan",
+        "Desa",
+        "Kecamatan",
+        "Kabupaten",
+    ]
+    assert [n for n, _c in table.rows] == [4]
+
+
+def test_a_one_row_header_is_not_merged_with_its_first_data_row(tmp_path):
+    path = _csv(tmp_path / "t.csv", [HEADER, ["", *DATA[1:]], DATA])
+    table = read_table(path, score=header_score)
+    assert table.header == HEADER and [n for n, _c in table.rows] == [2, 3]

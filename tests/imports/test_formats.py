@@ -100,3 +100,23 @@ def test_a_workbook_opening_on_an_instructions_sheet_is_read_from_its_data_sheet
     batch = services.run_import(actor=None, path=path, kind="perangkat")
     assert (batch.total, batch.inserted, batch.rejected) == (4, 2, 2)
     assert [e["row"] for e in batch.errors] == [3, 5]
+
+
+def test_a_two_row_header_with_merged_cells_imports(tmp_path):
+    """ "No. NIK" … merged down two rows, "Wilayah" merged across above "Kode Desa" and "Sumber Dana"."""
+    import xlsxwriter
+
+    path = tmp_path / "dua_baris.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write(0, 0, "DAFTAR PERANGKAT DESA")
+    for c, text in enumerate(HEADER[:6]):
+        sheet.merge_range(1, c, 2, c, text)
+    sheet.merge_range(1, 6, 1, 7, "Wilayah dan pembiayaan")
+    sheet.write_row(2, 6, HEADER[6:])
+    for r, cells in enumerate(ROWS, start=3):
+        sheet.write_row(r, 0, cells)
+    book.close()
+    batch = services.run_import(actor=None, path=path, kind="perangkat")
+    assert (batch.total, batch.inserted, batch.rejected) == (4, 2, 2)
+    assert [e["row"] for e in batch.errors] == [5, 7]
