@@ -29,4 +29,8 @@ ID = {
     "all regions": "semua wilayah",
     "user region role": "peran wilayah pengguna",
     "audit event": "catatan audit",
+    "Funding source for rows without one": "Sumber dana untuk baris yang kosong",
+    "— as in the file —": "— sesuai berkas —",
+    "Fills a blank Sumber Dana; never replaces a recorded one.": "Mengisi Sumber Dana yang kosong; tidak mengganti yang sudah tercatat.",
+    "funding for blank rows": "sumber dana baris kosong",
 }

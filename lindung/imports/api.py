@@ -72,6 +72,7 @@ def post_import(
     kind: Form[str],
     region: Form[str | None] = None,
     dry_run: Form[bool] = False,
+    sumber_dana: Form[str | None] = None,
 ):
     suffix = Path(file.name or "").suffix.lower()
     with tempfile.TemporaryDirectory() as tmp:
@@ -86,6 +87,7 @@ def post_import(
                 kind=kind,
                 region_code=region or None,
                 dry_run=dry_run,
+                sumber_dana=sumber_dana or "",
             )
         except services.ImportFileError as exc:
             raise ValidationError(str(exc)) from None

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from lindung.participants.choices import SumberDana
+
 
 class ImportBatch(models.Model):
     """One import run; counts always satisfy total = inserted + updated + unchanged + rejected when done."""
@@ -34,6 +36,11 @@ class ImportBatch(models.Model):
         related_name="+",
     )
     dry_run = models.BooleanField(default=False)
+    # The funding source the importer chose for rows whose Sumber Dana is blank (a file without the column): it
+    # fills a blank, never replaces a stored source. Blank = none chosen (such rows are warned).
+    default_sumber_dana = models.CharField(
+        max_length=20, choices=SumberDana.choices, blank=True
+    )
     state = models.CharField(
         max_length=10, choices=State.choices, default=State.PENDING
     )

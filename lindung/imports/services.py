@@ -82,12 +82,14 @@ def run_import(
     dry_run: bool = False,
     batch: ImportBatch | None = None,
     progress: Progress | None = None,
+    sumber_dana: str = "",
 ) -> ImportBatch:
     """Import the participants in ``path`` as ``kind`` (perangkat|rentan); returns the finished ImportBatch.
 
     ``actor`` None is the system (a CLI run without --user). Every data row ends in exactly one of inserted,
     updated, unchanged or rejected. Raises ImportFileError for a file that cannot be imported at all and
-    PermissionDenied when the actor may not import.
+    PermissionDenied when the actor may not import. ``sumber_dana`` (a code or a label, e.g. "ADD") is the funding
+    source for rows whose Sumber Dana is blank: it fills a blank, never replaces a recorded source.
     """
     path = Path(path)
     if kind not in Kind.values:
@@ -104,6 +106,7 @@ def run_import(
         )
     if region_code and not Region.objects.filter(code=region_code).exists():
         raise ImportFileError("kode wilayah {} tidak ditemukan".format(region_code))
+    sumber_dana = default_sumber_dana(sumber_dana)
     batch = _start(
         batch,
         actor=actor,
@@ -111,6 +114,7 @@ def run_import(
         kind=kind,
         region_code=region_code,
         dry_run=dry_run,
+        sumber_dana=sumber_dana,
     )
     try:
         _run(
@@ -131,6 +135,16 @@ def run_import(
     return batch
 
 
+def default_sumber_dana(value: str | None) -> str:
+    """The file-wide funding source as a SumberDana code ("" for none); ImportFileError for an unknown one."""
+    if not value or not str(value).strip():
+        return ""
+    try:
+        return rules.parse_sumber_dana(value)
+    except ValueError as exc:
+        raise ImportFileError("sumber dana bawaan: {}".format(exc)) from None
+
+
 def _start(
     batch: ImportBatch | None,
     *,
@@ -139,6 +153,7 @@ def _start(
     kind: str,
     region_code: str | None,
     dry_run: bool,
+    sumber_dana: str,
 ) -> ImportBatch:
     digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
     if batch is None:
@@ -151,6 +166,7 @@ def _start(
         dry_run,
         digest,
     )
+    batch.default_sumber_dana = sumber_dana
     batch.state, batch.message = ImportBatch.State.RUNNING, "Memeriksa baris…"
     batch.total = batch.processed = batch.inserted = batch.updated = batch.unchanged = (
         batch.rejected
@@ -223,6 +239,7 @@ def _run(
         labels=labels,
         fields=mapping.columns,
         strip_nul=False,
+        default_sumber_dana=batch.default_sumber_dana,
     )
     registry = _Registry(kind, file_rows=table.size)
     first_row_of: dict[str, int] = {}

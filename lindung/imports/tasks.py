@@ -14,6 +14,7 @@ def import_task(
     region_code: str | None,
     dry_run: bool,
     user_id: int | None,
+    sumber_dana: str = "",
 ) -> dict:
     """Run the import for an uploaded file; the ImportBatch row carries progress and the summary."""
     from .models import ImportBatch
@@ -29,6 +30,7 @@ def import_task(
             region_code=region_code,
             dry_run=dry_run,
             batch=batch,
+            sumber_dana=sumber_dana,
         )
     except ImportFileError:
         batch.refresh_from_db()

@@ -64,6 +64,7 @@ def upload(request):
                 actor=request.user,
                 region_id=region,
                 dry_run=form.cleaned_data["dry_run"],
+                default_sumber_dana=form.cleaned_data["sumber_dana"],
             )
             path = _save_upload(upload_file, batch)
             try:
@@ -102,6 +103,7 @@ def start(request, pk: int):
         batch.region_id,
         batch.dry_run,
         request.user.pk,
+        batch.default_sumber_dana,
     )
     return redirect("imports:batch", pk=batch.pk)
 

@@ -11,7 +11,7 @@ from python_calamine import CalamineWorkbook
 
 from lindung.participants.models import Kepesertaan
 
-from .helpers import perangkat_row, write_csv
+from .helpers import HEADER, perangkat_row, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -60,12 +60,29 @@ def test_dry_run_and_region_options(tmp_path, capsys):
     )
 
 
+def test_sumber_dana_option_fills_a_file_without_the_column(tmp_path, capsys):
+    header = HEADER[:-1]
+    path = write_csv(tmp_path / "a.csv", [perangkat_row(1)[:-1]], header)
+    call_command(
+        "import_peserta",
+        str(path),
+        "--kind",
+        "perangkat",
+        "--sumber-dana",
+        "ADD",
+        "--json",
+    )
+    assert json.loads(capsys.readouterr().out)["inserted"] == 1
+    assert Kepesertaan.objects.get().sumber_dana == "add"
+
+
 @pytest.mark.parametrize(
     "args",
     [
         ["/nope/missing.csv", "--kind", "perangkat"],
         ["{tmp}/a.csv", "--kind", "perangkat", "--region", "99.99"],
         ["{tmp}/a.csv", "--kind", "perangkat", "--user", "nobody"],
+        ["{tmp}/a.csv", "--kind", "perangkat", "--sumber-dana", "arisan"],
     ],
 )
 def test_bad_input_is_a_command_error(tmp_path, args):

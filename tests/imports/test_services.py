@@ -182,6 +182,28 @@ def test_a_few_niks_ending_in_0_are_ordinary(tmp_path):
     assert _counts(batch) == (11, 0, 0, 0)
 
 
+def test_a_file_wide_funding_source_for_a_file_without_the_column(tmp_path):
+    header = HEADER[:-1]  # no Sumber Dana column
+    path = write_csv(
+        tmp_path / "a.csv", [perangkat_row(i)[:-1] for i in (1, 2)], header
+    )
+    batch = services.run_import(
+        actor=None, path=path, kind="perangkat", sumber_dana="ADD"
+    )
+    assert _counts(batch) == (2, 0, 0, 0) and batch.warnings == 0
+    assert batch.default_sumber_dana == "add"
+    assert set(Kepesertaan.objects.values_list("sumber_dana", flat=True)) == {"add"}
+    again = services.run_import(
+        actor=None, path=path, kind="perangkat", sumber_dana="Dana Desa"
+    )
+    # A default never replaces a recorded source: the second file-wide choice changes nothing.
+    assert _counts(again) == (0, 0, 2, 0)
+    with pytest.raises(services.ImportFileError, match="sumber dana bawaan"):
+        services.run_import(
+            actor=None, path=path, kind="perangkat", sumber_dana="Arisan"
+        )
+
+
 def test_title_lines_and_a_numbering_row_around_the_header_are_not_rows(tmp_path):
     """Regency spreadsheets carry a title above the header and often number the columns under it."""
     path = write_xlsx(

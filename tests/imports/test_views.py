@@ -7,7 +7,7 @@ from django.urls import reverse
 from lindung.imports.models import ImportBatch
 from lindung.participants.models import Kepesertaan
 
-from .helpers import perangkat_row, write_csv, write_xlsx
+from .helpers import HEADER, perangkat_row, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +48,28 @@ def test_upload_preview_start_progress_and_error_download(
     assert download.status_code == 200 and download["Content-Disposition"].startswith(
         "attachment"
     )
+
+
+def test_the_upload_form_carries_a_funding_source_for_blank_rows_to_the_job(
+    client, operator_desa, tmp_path
+):
+    client.force_login(operator_desa)
+    path = write_csv(tmp_path / "u.csv", [perangkat_row(1)[:-1]], HEADER[:-1])
+    client.post(
+        reverse("imports:upload"),
+        {
+            "file": SimpleUploadedFile("u.csv", path.read_bytes()),
+            "kind": "perangkat",
+            "sumber_dana": "add",
+        },
+    )
+    batch = ImportBatch.objects.get()
+    client.post(reverse("imports:start", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert (batch.state, batch.inserted, batch.warnings) == ("done", 1, 0)
+    assert Kepesertaan.objects.get().sumber_dana == "add"
+    page = client.get(reverse("imports:batch", args=[batch.pk])).content.decode()
+    assert "Alokasi Dana Desa (ADD)" in page
 
 
 def test_unfinished_batch_polls_with_htmx(client, operator_desa):

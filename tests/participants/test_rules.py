@@ -552,6 +552,49 @@ def test_missing_funding_source_is_a_warning_not_a_rejection(values):
     assert r.warnings == [("Sumber Dana", rules.FUNDING_MISSING)]
 
 
+def test_a_file_wide_funding_source_fills_blank_cells_only():
+    cleaner = rules.RowCleaner(
+        kind=Kind.PERANGKAT, villages=INDEX, default_sumber_dana="add"
+    )
+    blank = cleaner({**ROW, "sumber_dana": ""})
+    assert blank.ok and blank.record.sumber_dana == "add" and not blank.warnings
+    assert (
+        "sumber_dana" not in blank.record.given
+    )  # chosen for the file, not said by the row
+    given = cleaner({**ROW, "sumber_dana": "Dana Desa"})
+    assert (
+        given.record.sumber_dana == "dana_desa" and "sumber_dana" in given.record.given
+    )
+    wrong = cleaner({**ROW, "sumber_dana": "Arisan"})
+    assert not wrong.ok
+
+
+def _existing(sumber_dana: str, record) -> rules.Existing:
+    return rules.Existing(
+        peserta_id=1,
+        person={f: getattr(record, f) for f in rules.PESERTA_FIELDS},
+        membership={
+            "desa": record.desa,
+            "kind": record.kind,
+            "status": "aktif",
+            **rules.membership_values(record),
+            "sumber_dana": sumber_dana,
+        },
+    )
+
+
+def test_a_file_wide_funding_source_fills_a_stored_blank_but_never_replaces_a_source():
+    cleaner = rules.RowCleaner(
+        kind=Kind.PERANGKAT, villages=INDEX, default_sumber_dana="add"
+    )
+    record = cleaner({**ROW, "sumber_dana": ""}).record
+    filled = rules.decide(record, _existing("", record))
+    assert filled.outcome == "update" and filled.membership_changes == {
+        "sumber_dana": "add"
+    }
+    assert rules.decide(record, _existing("dana_desa", record)).outcome == "unchanged"
+
+
 def test_an_unknown_funding_source_is_still_refused():
     r = rules.clean_row(
         {**ROW, "sumber_dana": "Arisan"}, kind=Kind.PERANGKAT, villages=INDEX

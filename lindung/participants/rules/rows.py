@@ -109,8 +109,10 @@ class RowCleaner:
         fields: Iterable[str] | None = None,
         blank_clears: bool = False,
         strip_nul: bool = True,
+        default_sumber_dana: str = "",
     ) -> None:
         self.kind = kind
+        self.default_sumber_dana = default_sumber_dana
         self.strip_nul = strip_nul
         self.villages = villages
         self.blank_clears = blank_clears
@@ -216,7 +218,12 @@ class RowCleaner:
         if not out["sumber_dana"] and not any(
             c == label["sumber_dana"] for c, _m in errors
         ):
-            warnings.append((label["sumber_dana"], FUNDING_MISSING))
+            if (
+                self.default_sumber_dana
+            ):  # chosen for the whole file; not "given" (see decide)
+                out["sumber_dana"] = self.default_sumber_dana
+            else:
+                warnings.append((label["sumber_dana"], FUNDING_MISSING))
         out["wage"] = take("wage", parse_money) if self.has_wage else None
         if out["wage"] is None and not any(c == label["wage"] for c, _m in errors):
             warnings.append((label["wage"], self.wage_missing))
@@ -381,6 +388,13 @@ def decide(record: Record, existing: Existing | None) -> Decision:
             "kepesertaan itu dulu".format(Kind(current["kind"]).label, current["desa"]),
         )
     wanted = {f: v for f, v in membership_values(record).items() if f in record.given}
+    if (
+        "sumber_dana" not in record.given
+        and record.sumber_dana
+        and not current.get("sumber_dana")
+    ):
+        # A file-wide default source fills a stored blank; it never replaces a source already recorded.
+        wanted["sumber_dana"] = record.sumber_dana
     membership_changes = {f: v for f, v in wanted.items() if current.get(f) != v}
     if peserta_changes or membership_changes:
         return Decision(

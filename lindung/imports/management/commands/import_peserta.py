@@ -38,6 +38,12 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="periksa saja, tidak menyimpan"
         )
         parser.add_argument(
+            "--sumber-dana",
+            default="",
+            help="sumber dana untuk baris yang kolom Sumber Dana-nya kosong, mis. ADD "
+            "(mengisi yang kosong, tidak mengganti yang sudah tercatat)",
+        )
+        parser.add_argument(
             "--errors",
             default=None,
             help="tulis berkas XLSX baris yang ditolak ke sini",
@@ -72,6 +78,7 @@ class Command(BaseCommand):
                 region_code=opts["region"],
                 dry_run=opts["dry_run"],
                 progress=progress,
+                sumber_dana=opts["sumber_dana"],
             )
         except (ImportFileError, PermissionDenied) as exc:
             raise CommandError(str(exc)) from None
