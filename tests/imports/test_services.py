@@ -204,6 +204,39 @@ def test_a_file_wide_funding_source_for_a_file_without_the_column(tmp_path):
         )
 
 
+def test_a_government_list_with_a_place_and_date_column_and_noted_headers(tmp_path):
+    header = [
+        "No",
+        "Nomor Induk Kependudukan (NIK)",
+        "Nama Perangkat",
+        "Tempat/Tgl Lahir",
+        "Jenis Kelamin (L/P)",
+        "Jabatan",
+        "Penghasilan Tetap (Rp)",
+        "Kode Desa",
+        "Sumber Pembiayaan",
+    ]
+    rows = [
+        [
+            str(i),
+            *perangkat_row(i, birth="Kupang, 05-08-1968")[:1],
+            "Orang {}".format(i),
+        ]
+        + ["Kupang, 05-08-1968", "L", "Kaur Keuangan", "2.022.200", DESA_X, "ADD"]
+        for i in (1, 2)
+    ]
+    rows[1][3] = "Kupang, 31-02-1968"
+    batch = services.run_import(
+        actor=None, path=write_csv(tmp_path / "ttl.csv", rows, header), kind="perangkat"
+    )
+    assert _counts(batch) == (1, 0, 0, 1) and batch.warnings == 0
+    assert (
+        batch.errors[0]["row"] == 3 and batch.errors[0]["column"] == "Tempat/Tgl Lahir"
+    )
+    member = Kepesertaan.objects.select_related("peserta").get()
+    assert member.peserta.birth_date == dt.date(1968, 8, 5) and member.wage == 2022200
+
+
 def test_title_lines_and_a_numbering_row_around_the_header_are_not_rows(tmp_path):
     """Regency spreadsheets carry a title above the header and often number the columns under it."""
     path = write_xlsx(

@@ -424,11 +424,49 @@ def test_kpj_with_letters_or_too_long_is_refused(cell):
         ("Desa/Kelurahan", "desa"),
         ("Kab/Kota", "kabupaten"),
         ("  nama  ", "name"),
+        # a note in brackets, a slash, a place-and-date column, as government lists write them
+        ("Penghasilan Tetap (Rp)", "wage"),
+        ("Siltap (Rp.)", "wage"),
+        ("Jenis Kelamin (L/P)", "sex"),
+        ("Nomor Induk Kependudukan (NIK)", "nik"),
+        ("No. KTP/NIK", "nik"),
+        ("Gaji/Siltap", "wage"),
+        ("Kecamatan/Distrik", "kecamatan"),
+        ("Tempat/Tgl Lahir", "birth_date"),
+        ("Tempat, Tanggal Lahir", "birth_date"),
+        ("TTL", "birth_date"),
+        ("Nama Perangkat", "name"),
+        ("Sumber Pembiayaan", "sumber_dana"),
+        ("Tanggal Pengangkatan", "start_of_term"),
     ],
 )
 def test_it_maps_header_aliases_in_any_case(header, field):
     mapping = rules.map_header(["x", header])
     assert mapping.columns == {field: 1} and mapping.ignored == ["x"]
+
+
+@pytest.mark.parametrize("header", ["Tempat Lahir", "Tempat", "(Rp)", "No"])
+def test_a_birthplace_or_a_bare_note_names_no_column(header):
+    assert rules.map_header([header]).columns == {}
+
+
+@pytest.mark.parametrize(
+    "cell,day",
+    [
+        ("Kupang, 17-08-1985", D(1985, 8, 17)),
+        ("Kupang, 17 Agustus 1985", D(1985, 8, 17)),
+        ("Soe,17/08/1985", D(1985, 8, 17)),
+        ("17/08/1985", D(1985, 8, 17)),
+    ],
+)
+def test_a_birth_date_may_follow_the_place(cell, day):
+    assert rules.parse_birth_date(cell) == day
+
+
+@pytest.mark.parametrize("cell", ["Kupang", "Kupang, 31-02-1985", "Kupang, -"])
+def test_a_place_without_a_real_date_is_refused_naming_the_whole_cell(cell):
+    with pytest.raises(ValueError, match=cell):
+        rules.parse_birth_date(cell)
 
 
 def test_header_order_does_not_matter_and_missing_required_columns_are_named():

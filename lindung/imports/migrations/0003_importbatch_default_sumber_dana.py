@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('imports', '0002_alter_importbatch_options_importbatch_columns_and_more'),
+        ("imports", "0002_alter_importbatch_options_importbatch_columns_and_more"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importbatch',
-            name='default_sumber_dana',
-            field=models.CharField(blank=True, choices=[('dana_desa', 'Dana Desa'), ('add', 'Alokasi Dana Desa (ADD)'), ('apbdes', 'APBDes lainnya'), ('apbd_kabupaten', 'APBD Kabupaten/Kota'), ('apbd_provinsi', 'APBD Provinsi'), ('apbn', 'APBN'), ('csr', 'CSR'), ('baznas', 'Baznas/zakat'), ('self', 'Mandiri'), ('other', 'Lainnya')], max_length=20),
+            model_name="importbatch",
+            name="default_sumber_dana",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("dana_desa", "Dana Desa"),
+                    ("add", "Alokasi Dana Desa (ADD)"),
+                    ("apbdes", "APBDes lainnya"),
+                    ("apbd_kabupaten", "APBD Kabupaten/Kota"),
+                    ("apbd_provinsi", "APBD Provinsi"),
+                    ("apbn", "APBN"),
+                    ("csr", "CSR"),
+                    ("baznas", "Baznas/zakat"),
+                    ("self", "Mandiri"),
+                    ("other", "Lainnya"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

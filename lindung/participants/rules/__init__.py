@@ -9,6 +9,7 @@ record against the registry).
 
 from .cells import (
     MAX_MONEY,
+    parse_birth_date,
     parse_bool,
     parse_jabatan,
     parse_kpj,
@@ -78,6 +79,7 @@ __all__ = [
     "memo",
     "normalize_region_code",
     "normalize_text",
+    "parse_birth_date",
     "parse_bool",
     "parse_jabatan",
     "parse_kpj",

@@ -7,6 +7,7 @@ import re
 
 from lokal import parse_phone, parse_rupiah
 
+from lindung.common.dates import parse_date
 from lindung.common.spreadsheet import cell_text
 
 from ..choices import (
@@ -361,3 +362,17 @@ def parse_risk_group(value: object) -> str:
             cell_text(value), _options(RiskGroup)
         )
     )
+
+
+def parse_birth_date(value: object) -> object:
+    """A birth date cell, also from a "Tempat, Tanggal Lahir" column ("Kupang, 17-08-1985"): the date after the
+    last comma when the whole cell is not a date. The message is the whole cell's."""
+    try:
+        return parse_date(value)
+    except ValueError:
+        if isinstance(value, str) and "," in value:
+            try:
+                return parse_date(value.rsplit(",", 1)[1])
+            except ValueError:
+                pass
+        raise

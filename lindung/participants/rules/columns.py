@@ -51,6 +51,9 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "nama",
         "nama lengkap",
         "nama peserta",
+        "nama perangkat",
+        "nama perangkat desa",
+        "nama pekerja",
         "nama sesuai ktp",
         "name",
         "full name",
@@ -64,6 +67,12 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "date of birth",
         "dob",
         "birthdate",
+        # "Kupang, 17-08-1985" in one column: the date after the place is read (parse_birth_date)
+        "ttl",
+        "tempat tanggal lahir",
+        "tempat tgl lahir",
+        "tempat dan tanggal lahir",
+        "tempat tgl lhr",
     ),
     "sex": ("jenis kelamin", "jk", "l p", "lp", "kelamin", "sex", "gender"),
     "jabatan": ("jabatan", "posisi", "jabatan perangkat", "position"),
@@ -87,6 +96,9 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "tmt jabatan",
         "tanggal menjabat",
         "tgl menjabat",
+        "tanggal pengangkatan",
+        "tgl pengangkatan",
+        "tmt pengangkatan",
         "start of term",
     ),
     "desa_code": (
@@ -113,6 +125,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "sumber pendanaan",
         "sumber anggaran",
         "pembiayaan",
+        "sumber pembiayaan",
         "dibiayai oleh",
         "funding",
         "funding source",
@@ -137,6 +150,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "nomor kpj",
         "nomor kartu",
         "no kartu bpjs",
+        "nomor kartu bpjs",
         "no peserta bpjs",
     ),
     "jht": ("jht", "ikut jht", "program jht"),
@@ -247,14 +261,25 @@ class ColumnMap:
         }
 
 
+def _header_field(text: str) -> str | None:
+    """The field a header names: as written; without a note in brackets ("Siltap (Rp)", "Jenis Kelamin (L/P)");
+    or, for "Gaji/Siltap" and "Tempat/Tgl Lahir", the first part that names one. A leading "No" may be dropped."""
+    plain = re.sub(r"\([^)]*\)", " ", text)
+    for candidate in (text, plain, *plain.split("/")):
+        key = normalize_text(candidate)
+        name = _ALIAS_INDEX.get(key) or _ALIAS_INDEX.get(
+            key.removeprefix("no ").strip()
+        )
+        if name is not None:
+            return name
+    return None
+
+
 def map_header(header: list[str]) -> ColumnMap:
     """Header texts in any order and case → field positions. A second column for the same field is ignored."""
     out = ColumnMap(headers=[cell_text(h) for h in header])
     for index, text in enumerate(out.headers):
-        key = normalize_text(text)
-        name = _ALIAS_INDEX.get(key) or _ALIAS_INDEX.get(
-            key.removeprefix("no ").strip()
-        )
+        name = _header_field(text)
         if name is None:
             if text:
                 out.ignored.append(text)

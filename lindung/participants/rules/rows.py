@@ -19,6 +19,7 @@ from ..choices import (
     Status,
 )
 from .cells import (
+    parse_birth_date,
     parse_bool,
     parse_jabatan,
     parse_kpj,
@@ -137,7 +138,7 @@ class RowCleaner:
         self._memos = {
             name: memo(parser, MEMO_SIZE)
             for name, parser in (
-                ("birth_date", parse_date),
+                ("birth_date", parse_birth_date),
                 ("sex", parse_sex),
                 (self.role, _ROLE_PARSERS[kind]),
                 ("sumber_dana", parse_sumber_dana),
@@ -185,7 +186,7 @@ class RowCleaner:
             errors.append(
                 (label["name"], "Nama terlalu panjang (lebih dari 150 huruf)")
             )
-        birth_date = take("birth_date", parse_date, True)
+        birth_date = take("birth_date", parse_birth_date, True)
         if isinstance(birth_date, dt.date) and birth_date.year < 1900:
             errors.append(
                 (
