@@ -121,16 +121,12 @@ def sqlite_cache(cursor) -> Iterator[None]:
         cursor.execute("PRAGMA cache_size = {}".format(int(before)))
 
 
-def _table_and_names(connection, model, columns: tuple[str, ...]) -> tuple[str, str]:
+def _table_and_names(connection, model, columns: Iterable[str]) -> tuple[str, str]:
+    """The quoted table and column list for ``columns`` (attnames such as "payer_id", or field names)."""
     quote = connection.ops.quote_name
-    names = ", ".join(
-        quote(
-            model._meta.get_field(
-                c.removesuffix("_id") if c.endswith("_id") else c
-            ).column
-        )
-        for c in columns
-    )
+    # get_field takes an attname as well as a field name ("payer_id" or "payer"); a plain field that happens to
+    # end in "_id" must not lose its suffix.
+    names = ", ".join(quote(model._meta.get_field(c).column) for c in columns)
     return quote(model._meta.db_table), names
 
 
@@ -355,11 +351,8 @@ def write_prepared(prepared: Prepared) -> None:
     """INSERT what ``prepare_columns`` made ready, on the calling thread's connection."""
     if not prepared.count:
         return
-    model = prepared.model
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join(quote(model._meta.get_field(n).column) for n in prepared.names)
+    connection = connections[router.db_for_write(prepared.model)]
+    table, names = _table_and_names(connection, prepared.model, prepared.names)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(
