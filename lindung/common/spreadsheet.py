@@ -38,8 +38,8 @@ def is_blank(cells: Sequence) -> bool:
 
 
 def _numbered(raw: Iterable[list]) -> Iterator[tuple[int, list]]:
+    """Rows numbered from 1, without NUL characters: PostgreSQL cannot store them (text or JSON), nor can XLSX."""
     for index, cells in enumerate(raw, start=1):
-        # _no_nul inlined: this runs for every cell of a million-row file.
         yield (
             index,
             [
@@ -47,13 +47,6 @@ def _numbered(raw: Iterable[list]) -> Iterator[tuple[int, list]]:
                 for c in cells
             ],
         )
-
-
-def _no_nul(cell: object) -> object:
-    """NUL characters cannot be stored by PostgreSQL (text or JSON) nor written to XLSX: drop them on reading."""
-    return (
-        cell.replace("\x00", "") if isinstance(cell, str) and "\x00" in cell else cell
-    )
 
 
 def _decode(data: bytes) -> str:
@@ -179,11 +172,6 @@ def _open_rows(
             )
         )
     return _numbered(rows), height
-
-
-def iter_raw_rows(path: str | Path) -> Iterator[tuple[int, list]]:
-    """Every row of the first sheet (or the CSV), numbered from 1, blanks included."""
-    return _open_rows(path)[0]
 
 
 def read_table(
