@@ -44,17 +44,18 @@ def cleaned_chunks(
             _row(number, cells, cleaner(mapping.values(cells), number))
             for number, cells in chunk
         ]
-        if nik_at is not None and zeroed_column(
-            cells[nik_at] if nik_at < len(cells) else None for _n, cells in chunk
-        ):
-            _refuse_zeroed(rows, nik_at, cleaner.labels["nik"])
+        if nik_at is not None:
+            niks = [
+                cells[nik_at] if nik_at < len(cells) else None for _n, cells in chunk
+            ]
+            if zeroed_column(niks):
+                _refuse_zeroed(rows, niks, cleaner.labels["nik"])
         yield rows
 
 
-def _refuse_zeroed(rows: list[Row], nik_at: int, label: str) -> None:
+def _refuse_zeroed(rows: list[Row], niks: list, label: str) -> None:
     """In a NIK column cut by Excel, every NIK ending in 0 may have lost its last digit: refused, not guessed."""
-    for row in rows:
-        nik = row.cells[nik_at] if nik_at < len(row.cells) else None
+    for row, nik in zip(rows, niks, strict=True):
         if type(nik) is str and nik.strip().endswith("0"):
             row.record = None
             row.errors.insert(0, (label, ZEROED))

@@ -219,9 +219,8 @@ class RowCleaner:
         if not out["sumber_dana"] and not any(
             c == label["sumber_dana"] for c, _m in errors
         ):
-            if (
-                self.default_sumber_dana
-            ):  # chosen for the whole file; not "given" (see decide)
+            # A source chosen for the whole file; not "given" by the row (see decide).
+            if self.default_sumber_dana:
                 out["sumber_dana"] = self.default_sumber_dana
             else:
                 warnings.append((label["sumber_dana"], FUNDING_MISSING))
