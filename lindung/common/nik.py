@@ -23,6 +23,12 @@ ZEROED = (
     "NIK berakhir 0 pada sebagian besar baris berkas ini: digit terakhirnya kemungkinan dibulatkan menjadi 0 "
     "oleh Excel (angka hanya disimpan 15 digit); " + AS_TEXT
 )
+# OpenSID's privacy setting prints a NIK with most digits replaced (e.g. "5301XXXXXXXXX0001", 17 characters).
+MASKED = "NIK disamarkan (sebagian digit diganti X/*): unduh ulang dari OpenSID dengan NIK lengkap, atau isi NIK dari KTP/KK"
+_MASKED = re.compile(r"[0-9]*[Xx*][0-9Xx*]*", re.ASCII)
+# OpenSID gives a resident without a NIK a temporary one: "0" + the village's code + a serial. No province code
+# starts with 0, so no real NIK does.
+TEMPORARY = "NIK sementara {} dari sistem desa, bukan NIK Dukcapil: isi NIK dari KTP/KK"
 # A column is taken as cut by Excel when it holds at least this many NIKs and at least this share end in 0.
 ZEROED_MIN_VALUES = 10
 ZEROED_SHARE = 0.5
@@ -53,7 +59,13 @@ def nik_from_cell(value: object) -> tuple[str | None, str | None]:
     """
     if value is None:
         return None, "NIK kosong"
-    if type(value) is str and len(value) == 16 and value.isascii() and value.isdigit():
+    if (
+        type(value) is str
+        and len(value) == 16
+        and value.isascii()
+        and value.isdigit()
+        and value[0] != "0"
+    ):
         return value, None  # the usual case, without the damage checks below
     if isinstance(value, bool):
         return None, "NIK tidak valid"
@@ -78,7 +90,12 @@ def nik_from_cell(value: object) -> tuple[str | None, str | None]:
         )
     if _DECIMAL.fullmatch(text):
         return None, "NIK berbentuk angka desimal ({}); {}".format(text, AS_TEXT)
-    return _SEPARATORS.sub("", text), None
+    digits = _SEPARATORS.sub("", text)
+    if _MASKED.fullmatch(digits):
+        return None, MASKED
+    if len(digits) == 16 and digits.isdigit() and digits[0] == "0":
+        return None, TEMPORARY.format(digits)
+    return digits, None
 
 
 def zeroed_column(values: Iterable[object]) -> bool:

@@ -1,4 +1,5 @@
-"""Reading and writing spreadsheets: XLSX/XLS/ODS through python-calamine, CSV (``,`` ``;`` or tab) through csv.
+"""Reading and writing spreadsheets: XLSX/XLS/ODS through python-calamine, CSV (``,`` ``;`` or tab) through csv, and
+HTML tables saved under an ``.xls`` name (what OpenSID's "Unduh" and many web systems send) through lxml's HTML parser.
 
 Rows keep the spreadsheet's own numbering (the first row is 1) so messages point at what the operator sees.
 """
@@ -10,11 +11,12 @@ import io
 import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 CSV_EXTENSIONS = (".csv", ".txt")
+HTML_EXTENSIONS = (".html", ".htm")
 MAX_HEADER_SEARCH = 20
 
 
@@ -31,6 +33,8 @@ class Table:
     rows: Iterator[tuple[int, list]]
     #: Rows below the header, blank ones included: an upper bound of the data rows, known before reading them.
     size: int = 0
+    #: The non-blank rows above the header, as texts (a title block: "Desa : X", "Kecamatan : Y", the year).
+    preamble: list[list[str]] = field(default_factory=list)
 
 
 def is_blank(cells: Sequence) -> bool:
@@ -64,6 +68,159 @@ def _csv_rows(path: Path) -> tuple[Iterator[list], int]:
         csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text))
     )
     return iter(rows), len(rows)
+
+
+_HTML_MARKS = (
+    b"<html",
+    b"<!doctype html",
+    b"<table",
+    b"<head",
+    b"<body",
+    b"<meta",
+    b"<style",
+    b"<div",
+)
+
+
+def is_html(path: Path) -> bool:
+    """True when the file is an HTML document, whatever its name: OpenSID's "Unduh" (and many web systems) send an
+    HTML table named ``.xls`` so that Excel opens it."""
+    with path.open("rb") as fh:
+        head = fh.read(2048)
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith(b"<?xml"):
+        text = text[text.find(b"?>") + 2 :].lstrip()
+    return text.startswith(_HTML_MARKS)
+
+
+# Block elements whose text outside a table is a line of its own (a title block: "Desa : X").
+_BLOCKS = frozenset(
+    {
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "p",
+        "div",
+        "center",
+        "li",
+        "pre",
+        "caption",
+        "section",
+        "header",
+    }
+)
+_SKIP = frozenset({"head", "script", "style", "title", "noscript", "template"})
+
+
+def _html_text(element) -> str:
+    """An element's text with ``<br>`` as a space and runs of white space (``&nbsp;`` included) folded."""
+    for br in element.iter("br"):
+        br.tail = " " + (br.tail or "")
+    return " ".join(element.text_content().replace("\xa0", " ").split())
+
+
+def _html_rows(path: Path) -> tuple[Iterator[list], int]:
+    """The rows of every table in an HTML document, in document order, and the lines of text outside the tables
+    (a title block or a signature written as paragraphs) as rows of one cell.
+
+    Cells spanning several columns (``colspan``) are followed by empty cells and cells spanning several rows
+    (``rowspan``) leave an empty cell in the rows below, so every row lines up with the header as a spreadsheet
+    program would show it. A row holding another table (a layout table) gives that table's rows instead.
+    """
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    data = path.read_bytes()
+    text = _decode(data)
+    if text.lstrip().lower().startswith("<?xml"):
+        text = text[text.find("?>") + 2 :]
+    try:
+        document = lxml_html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise SpreadsheetError(
+            "berkas {} tidak dapat dibaca sebagai tabel HTML: {}".format(path.name, exc)
+        ) from None
+    rows: list[list] = []
+    spans: dict[int, int] = {}  # column → rows still covered by a rowspan from above
+
+    def emit_row(tr) -> None:
+        cells: list[str] = []
+        column = 0
+        for cell in tr:
+            if not isinstance(cell.tag, str) or cell.tag not in ("td", "th"):
+                continue
+            while spans.get(column):
+                spans[column] -= 1
+                cells.append("")
+                column += 1
+            cells.append(_html_text(cell))
+            width = _span(cell.get("colspan"))
+            height = _span(cell.get("rowspan"))
+            for offset in range(width):
+                if offset:
+                    cells.append("")
+                if height > 1:
+                    spans[column + offset] = height - 1
+            column += width
+        while any(spans.get(c) for c in range(column, max(spans, default=-1) + 1)):
+            if spans.get(column):
+                spans[column] -= 1
+            cells.append("")
+            column += 1
+        rows.append(cells)
+
+    def structured(element) -> bool:
+        return any(
+            isinstance(d.tag, str) and (d.tag in _BLOCKS or d.tag in ("table", "tr"))
+            for d in element.iterdescendants()
+        )
+
+    def flush(buffer: list[str]) -> None:
+        line = " ".join("".join(buffer).replace("\xa0", " ").split())
+        if line:
+            rows.append([line])
+
+    def walk(element) -> None:
+        """Text outside tables, one row per line between block boundaries; each table's rows."""
+        buffer = [element.text or ""]
+        for child in element:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if not tag or tag in _SKIP:
+                buffer.append(child.tail or "")
+                continue
+            if tag == "table":
+                flush(buffer)
+                spans.clear()
+                for tr in child.iter("tr"):
+                    if (
+                        tr.find(".//table") is None
+                    ):  # a layout row: its inner table's rows come on their own
+                        emit_row(tr)
+                spans.clear()
+                buffer = [child.tail or ""]
+            elif tag in _BLOCKS or tag == "br" or structured(child):
+                flush(buffer)
+                if tag != "br":
+                    walk(child)
+                buffer = [child.tail or ""]
+            else:  # inline text: part of the current line
+                buffer.append(_html_text(child))
+                buffer.append(child.tail or "")
+        flush(buffer)
+
+    body = document.find("body")
+    walk(body if body is not None else document)
+    return iter(rows), len(rows)
+
+
+def _span(value: str | None) -> int:
+    try:
+        return min(max(int(str(value).strip()), 1), 1000)
+    except (TypeError, ValueError):
+        return 1
 
 
 def csv_delimiter(text: str, sample_size: int = 20000) -> str:
@@ -143,7 +300,7 @@ def check_file_type(path: Path) -> None:
                     path.name, unpacked
                 )
             )
-    elif suffix == ".xls" and head != OLE_MAGIC:
+    elif suffix == ".xls" and head != OLE_MAGIC and not is_html(path):
         raise SpreadsheetError(
             "berkas {} bukan spreadsheet .xls yang sah".format(path.name)
         )
@@ -163,6 +320,8 @@ def _open_rows(
     check_file_type(path)
     if suffix in CSV_EXTENSIONS:
         rows, height = _csv_rows(path)
+    elif suffix in HTML_EXTENSIONS or (suffix == ".xls" and is_html(path)):
+        rows, height = _html_rows(path)
     elif suffix in SPREADSHEET_EXTENSIONS:
         rows, height = _workbook_rows(path, score)
     else:
@@ -191,12 +350,25 @@ def read_table(
         raise SpreadsheetError("berkas kosong: tidak ada baris judul kolom")
     number, header = found
     below = itertools.chain((row for row in head if row[0] > number), rows)
+    # A two-row header is numbered by its lower row: its upper row is not part of the title block.
+    preamble = [
+        [cell_text(c) for c in cells if not is_blank([c])]
+        for n, cells in head
+        if n < number - 1 or (n == number - 1 and not _in_header(cells, header))
+    ]
     return Table(
         header=header,
         header_row=number,
         rows=_without_numbering(below),
         size=max(height - number, 0),
+        preamble=[texts for texts in preamble if texts],
     )
+
+
+def _in_header(cells: list, header: list[str]) -> bool:
+    """True when every text of ``cells`` stands in ``header`` (the upper row of a two-row header)."""
+    texts = [cell_text(c) for c in cells if not is_blank([c])]
+    return bool(texts) and all(t in header for t in texts)
 
 
 def _best_header(

@@ -31,6 +31,7 @@ class SummaryOut(Schema):
     updated: int
     unchanged: int
     rejected: int
+    skipped: int
     warnings: int
     errors: list[ErrorOut]
     errors_truncated: bool
@@ -54,6 +55,7 @@ def _summary(request, batch, errors=None) -> SummaryOut:
         updated=batch.updated,
         unchanged=batch.unchanged,
         rejected=batch.rejected,
+        skipped=batch.skipped,
         warnings=batch.warnings,
         errors=errors if errors is not None else batch.errors,
         errors_truncated=batch.errors_truncated if errors is None else False,

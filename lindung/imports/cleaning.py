@@ -28,6 +28,10 @@ class Row:
     decision: rules.Decision | None = None
     existing: rules.Existing | None = None
     peserta_id: int | None = None
+    #: (column, reason) for a row deliberately not registered (see ``rules.RowResult.skip``).
+    skip: tuple[str, str] | None = None
+    #: The active membership this row's dismissal decree ends (its registry state), when it ends one.
+    ends: dict | None = None
 
 
 def cleaned_chunks(
@@ -37,9 +41,10 @@ def cleaned_chunks(
     *,
     size: int,
 ) -> Iterator[list[Row]]:
-    """The table's non-blank rows, validated, in chunks of ``size`` and in file order."""
+    """The table's person rows, validated, in chunks of ``size`` and in file order: blank rows, and the signature
+    block and footer below the rows (``rules.RowFilter``), are not rows."""
     nik_at = mapping.columns.get("nik")
-    for chunk in _raw_chunks(table.rows, size):
+    for chunk in _raw_chunks(table.rows, size, rules.RowFilter(mapping)):
         rows = [
             _row(number, cells, cleaner(mapping.values(cells), number))
             for number, cells in chunk
@@ -62,7 +67,7 @@ def _refuse_zeroed(rows: list[Row], niks: list, label: str) -> None:
 
 
 def _raw_chunks(
-    rows: Iterable[tuple[int, list]], size: int
+    rows: Iterable[tuple[int, list]], size: int, person_row: rules.RowFilter
 ) -> Iterator[list[tuple[int, list]]]:
     chunk: list[tuple[int, list]] = []
     for number, cells in rows:
@@ -72,6 +77,8 @@ def _raw_chunks(
             (type(first) is str and first and not first.isspace())
             or (first is not None and type(first) is not str)
         ) and is_blank(cells):
+            continue
+        if not person_row(cells):
             continue
         chunk.append((number, cells))
         if len(chunk) >= size:
@@ -88,4 +95,5 @@ def _row(number: int, cells: list, result: rules.RowResult) -> Row:
         record=result.record,
         errors=result.errors,
         warnings=result.warnings,
+        skip=result.skip,
     )

@@ -9,7 +9,8 @@ from lindung.participants.choices import SumberDana
 
 
 class ImportBatch(models.Model):
-    """One import run; counts always satisfy total = inserted + updated + unchanged + rejected when done."""
+    """One import run; counts always satisfy total = inserted + updated + unchanged + rejected + skipped when
+    done."""
 
     class State(models.TextChoices):
         PENDING = "pending", "Menunggu"
@@ -50,6 +51,9 @@ class ImportBatch(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    # Rows deliberately not registered as active (a dismissed official, a Pj. Kepala Desa, a resident whose
+    # occupation is not vulnerable work), each with its reason among the errors.
+    skipped = models.PositiveIntegerField(default=0)
     warnings = models.PositiveIntegerField(default=0)
     # The first MAX_STORED_ERRORS errors; the error file holds all of them.
     errors = models.JSONField(default=list, blank=True)
@@ -89,5 +93,6 @@ class ImportBatch(models.Model):
             "updated": self.updated,
             "unchanged": self.unchanged,
             "rejected": self.rejected,
+            "skipped": self.skipped,
             "errors": self.errors,
         }

@@ -38,7 +38,13 @@ from lindung.common.spreadsheet import (
 )
 from lindung.common.writer import TransactionWriter, usable
 from lindung.participants import rules
-from lindung.participants.choices import SINGLE_HOLDER_JABATAN, Jabatan, Kind, Status
+from lindung.participants.choices import (
+    SINGLE_HOLDER_JABATAN,
+    AlasanBerhenti,
+    Jabatan,
+    Kind,
+    Status,
+)
 from lindung.participants.models import Kepesertaan, Peserta, StatusHistory
 from lindung.participants.services import village_index
 from lindung.regions.models import Region
@@ -83,11 +89,14 @@ def run_import(
     batch: ImportBatch | None = None,
     progress: Progress | None = None,
     sumber_dana: str = "",
+    today=None,
 ) -> ImportBatch:
     """Import the participants in ``path`` as ``kind`` (perangkat|rentan); returns the finished ImportBatch.
 
-    ``actor`` None is the system (a CLI run without --user). Every data row ends in exactly one of inserted,
-    updated, unchanged or rejected. Raises ImportFileError for a file that cannot be imported at all and
+    ``actor`` None is the system (a CLI run without --user). Every person row ends in exactly one of inserted,
+    updated, unchanged, rejected or skipped (not registered on purpose: a dismissed official, a Pj. Kepala Desa, a
+    resident whose occupation is not vulnerable work). ``region_code`` limits the file to a region; a desa code
+    also gives the village to a file without a village column, as its title block ("Desa : X") does. Raises ImportFileError for a file that cannot be imported at all and
     PermissionDenied when the actor may not import. ``sumber_dana`` (a code or a label, e.g. "ADD") is the funding
     source for rows whose Sumber Dana is blank: it fills a blank, never replaces a recorded source.
     """
@@ -125,6 +134,7 @@ def run_import(
             region_code=region_code,
             dry_run=dry_run,
             progress=progress,
+            today=today or timezone.localdate(),
         )
     except (ImportFileError, SpreadsheetError) as exc:
         _fail(batch, str(exc))
@@ -170,7 +180,7 @@ def _start(
     batch.state, batch.message = ImportBatch.State.RUNNING, "Memeriksa baris…"
     batch.total = batch.processed = batch.inserted = batch.updated = batch.unchanged = (
         batch.rejected
-    ) = 0
+    ) = batch.skipped = 0
     batch.warnings, batch.errors, batch.errors_truncated = 0, [], False
     batch.save()
     batch.all_errors = []
@@ -201,21 +211,112 @@ def _allowed_villages(actor, index: rules.VillageIndex) -> set[str] | None:
     return set(Region.objects.filter(level=4).filter(q).values_list("code", flat=True))
 
 
-def _open(batch: ImportBatch, path: Path, kind: str):
-    """The table and its column mapping; a file without the required columns fails as a whole."""
+def _open(batch: ImportBatch | None, path: Path, kind: str, region_code: str | None):
+    """The table and its column mapping, with the village a file without a village column takes from its title
+    block or from the chosen desa; a file without the required columns fails as a whole."""
     table = read_table(path, score=rules.header_score)
     mapping = rules.map_header(table.header)
+    context = _village_context(table, mapping, region_code)
+    mapping.fixed.update(context)
     missing = mapping.missing(kind)
     if missing:
         raise ImportFileError(
-            "kolom wajib tidak ditemukan: {} (judul kolom ada di baris {})".format(
+            rules.refusal_for_layout(mapping, missing)
+            or "kolom wajib tidak ditemukan: {} (judul kolom ada di baris {})".format(
                 ", ".join(missing), table.header_row
             )
         )
-    batch.header = mapping.headers
-    batch.columns = {name: mapping.label(name) for name in mapping.columns}
-    batch.save(update_fields=["columns"])
+    if batch is not None:
+        batch.header = mapping.headers
+        batch.columns = {name: mapping.label(name) for name in mapping.fields}
+        batch.save(update_fields=["columns"])
     return table, mapping
+
+
+def _village_context(
+    table, mapping: rules.ColumnMap, region_code: str | None
+) -> dict[str, str]:
+    """The village every row of the file shares, as row values: the title block's "Desa : X" (with its
+    kecamatan and kabupaten), or the chosen region when it is a desa. A title block naming another desa than the
+    chosen one refuses the file. Empty when the rows name their village themselves or nothing names one."""
+    title = rules.title_context(table.preamble)
+    chosen = region_code if region_code and region_code.count(".") == 3 else None
+    if title.get("desa"):
+        place = {
+            "desa": title["desa"],
+            "kecamatan": title.get("kecamatan", ""),
+            "kabupaten": title.get("kabupaten", ""),
+        }
+        if chosen:
+            index = village_index(within=region_code)
+            try:
+                village = index.resolve(
+                    code="",
+                    name=place["desa"],
+                    kecamatan=place["kecamatan"],
+                    kabupaten=place["kabupaten"],
+                )
+            except rules.VillageError:
+                raise ImportFileError(
+                    "judul berkas menyebut Desa {}, tetapi wilayah yang dipilih adalah {}: pilih desa yang sesuai "
+                    "atau periksa berkasnya".format(title["desa"], _region_name(chosen))
+                ) from None
+            return {"desa_code": village.code} if not mapping.has_village else {}
+        if not mapping.has_village:
+            return place
+        return {}
+    if chosen and not mapping.has_village:
+        return {"desa_code": chosen}
+    return {}
+
+
+def _region_name(code: str) -> str:
+    name = Region.objects.filter(code=code).values_list("name", flat=True).first()
+    return "{} ({})".format(name, code) if name else code
+
+
+def _title_village(table, mapping: rules.ColumnMap, cleaner, region_code) -> str | None:
+    """The desa a title block names, when the rows also carry a village column (to check they agree)."""
+    title = rules.title_context(table.preamble)
+    if not title.get("desa") or not mapping.has_village or "desa_code" in mapping.fixed:
+        return None
+    result = rules.RowResult(row=0)
+    village = cleaner._village(
+        {
+            "desa": title["desa"],
+            "kecamatan": title.get("kecamatan", ""),
+            "kabupaten": title.get("kabupaten", ""),
+        },
+        result,
+    )
+    if village is None:
+        raise ImportFileError(
+            "desa di judul berkas (Desa : {}) tidak dikenali: {}".format(
+                title["desa"], "; ".join(m for _c, m in result.errors)
+            )
+        )
+    return village.code
+
+
+def _check_rows_agree(path: Path, mapping, cleaner, desa: str) -> None:
+    """A file whose title block names one desa and whose rows name another is refused whole, with the row."""
+    table = read_table(path, score=rules.header_score)
+    person_row = rules.RowFilter(mapping)
+    for number, cells in table.rows:
+        if is_blank(cells) or not person_row(cells):
+            continue
+        result = rules.RowResult(row=number)
+        values = mapping.values(cells)
+        if all(is_blank([values.get(f)]) for f in ("desa_code", "desa")):
+            continue
+        village = cleaner._village(values, result)
+        if village is not None and village.code != desa:
+            raise ImportFileError(
+                "baris {} menyebut desa {}, tetapi judul berkas menyebut desa {}: satu berkas untuk satu desa; "
+                "perbaiki baris itu atau judul berkasnya".format(
+                    number, village.describe(), _region_name(desa)
+                )
+            )
 
 
 def _run(
@@ -227,20 +328,25 @@ def _run(
     region_code: str | None,
     dry_run: bool,
     progress: Progress | None,
+    today,
 ) -> None:
     """Validate, decide and write chunk by chunk, each chunk with its counters in one transaction."""
-    table, mapping = _open(batch, path, kind)
+    table, mapping = _open(batch, path, kind, region_code)
     index = village_index(within=region_code)
     allowed = _allowed_villages(actor, index)
-    labels = {name: mapping.label(name) for name in mapping.columns}
+    labels = {name: mapping.label(name) for name in mapping.fields}
     cleaner = rules.RowCleaner(
         kind=kind,
         villages=index,
         labels=labels,
-        fields=mapping.columns,
+        fields=mapping.fields,
         strip_nul=False,
         default_sumber_dana=batch.default_sumber_dana,
+        today=today,
     )
+    title_desa = _title_village(table, mapping, cleaner, region_code)
+    if title_desa is not None:
+        _check_rows_agree(path, mapping, cleaner, title_desa)
     registry = _Registry(kind, file_rows=table.size)
     first_row_of: dict[str, int] = {}
     holder_row: dict[tuple[str, str], int] = {}
@@ -258,13 +364,15 @@ def _run(
             for row in chunk:
                 if row.record is not None and not row.errors:
                     _check_row_scope(row, allowed, first_row_of, labels)
-            _decide(chunk, kind, registry, holder_row, labels)
+                elif row.skip is not None and row.record is None:
+                    row.errors, row.warnings = [row.skip], []
+            _decide(chunk, kind, registry, holder_row, labels, first_row_of)
             if writer is not None:
                 writer.submit(_chunk_job(batch, chunk, actor, dry_run))
             else:
                 with transaction.atomic():
                     _chunk_job(batch, chunk, actor, dry_run)()
-            rejected.extend(r for r in chunk if r.outcome == "rejected")
+            rejected.extend(r for r in chunk if r.outcome in ("rejected", "skipped"))
             if progress:
                 progress(batch.processed, max(batch.total, batch.processed), "write")
     if batch.inserted >= ANALYZE_AFTER and not dry_run:
@@ -292,6 +400,8 @@ def _check_row_scope(
         row.errors.append(
             (column, "desa {} di luar wilayah kewenangan Anda".format(record.desa))
         )
+    elif record.dismissed or row.skip is not None:
+        pass  # a past term or a row passed over: the same person may stand again in the book, sitting
     elif record.nik in first_row_of:
         row.errors.append(
             (
@@ -389,15 +499,26 @@ def _decide(
     registry: _Registry,
     holder_row: dict[tuple[str, str], int],
     labels: dict[str, str],
+    sitting: dict[str, int],
 ) -> None:
     """Each valid row's outcome against the registry; a conflict or a second kepala/sekretaris desa is refused,
-    in the column the file names (``labels``)."""
+    in the column the file names (``labels``).
+
+    The term of office decides who is sitting: a row with a past dismissal ends the active membership it still
+    holds in its desa (updated) or is passed over (skipped); of two rows for a one-holder post, a predecessor
+    followed by a successor appointed later is passed over. ``sitting`` maps the NIK of each sitting row of the
+    file (this chunk and earlier ones) to its row.
+    """
     valid = [r for r in rows if r.record is not None]
     existing = registry.existing([r.record.nik for r in valid])
     holders = registry.holders(sorted({r.record.desa for r in valid}))
+    superseded = _superseded(valid)
     for row in valid:
         record = row.record
         row.existing = existing.get(record.nik)
+        if row.skip is not None or record.dismissed or row.row in superseded:
+            _pass_over(row, superseded.get(row.row), holders, sitting, labels)
+            continue
         decision = rules.decide(record, row.existing)
         key = (record.desa, record.jabatan)
         if decision.outcome == "conflict":
@@ -421,8 +542,92 @@ def _decide(
             decision.outcome, decision.outcome
         )
     for row in rows:
-        if row.errors:
+        if row.outcome:
+            continue
+        if row.skip is not None:
+            row.outcome, row.errors, row.warnings = "skipped", [row.skip], []
+        elif row.errors:
             row.outcome = "rejected"
+
+
+def _superseded(rows: list[_Row]) -> dict[int, tuple[str, str]]:
+    """Row → (column, reason) for each predecessor in a one-holder post (kepala desa, sekretaris desa) whom a
+    later row of the same desa succeeds: the book lists predecessors first, and the successor's appointment is
+    later than the predecessor's (or the predecessor's is unknown)."""
+    by_post: dict[tuple[str, str], list[_Row]] = {}
+    for row in rows:
+        record = row.record
+        if (
+            record.kind == Kind.PERANGKAT
+            and record.jabatan in SINGLE_HOLDER_JABATAN
+            and not record.dismissed
+            and row.skip is None
+        ):
+            by_post.setdefault((record.desa, record.jabatan), []).append(row)
+    out: dict[int, tuple[str, str]] = {}
+    for group in by_post.values():
+        if len(group) < 2:
+            continue
+        latest = group[-1]
+        start = latest.record.start_of_term
+        if start is None:
+            continue
+        for row in group[:-1]:
+            earlier = row.record.start_of_term
+            if earlier is None or earlier < start:
+                out[row.row] = (
+                    _label_of("jabatan"),
+                    "digantikan oleh {} (baris {}, diangkat {}): bukan {} yang sedang menjabat, tidak didaftarkan "
+                    "sebagai peserta aktif".format(
+                        latest.record.display_name,
+                        latest.row,
+                        start.strftime("%d-%m-%Y"),
+                        Jabatan(row.record.jabatan).label,
+                    ),
+                )
+    return out
+
+
+def _label_of(name: str) -> str:
+    return rules.LABELS[name]
+
+
+def _pass_over(
+    row: _Row,
+    superseded: tuple[str, str] | None,
+    holders: dict[tuple[str, str], str],
+    sitting: dict[str, int],
+    labels: dict[str, str],
+) -> None:
+    """A row not registered as active: a dismissal ends the membership it still holds in its desa (outcome
+    updated, audited with the decree); otherwise it is skipped with its reason."""
+    record = row.record
+    member = row.existing.membership if row.existing else None
+    if superseded is not None:
+        row.skip = (labels.get("jabatan", superseded[0]), superseded[1])
+    elif record.dismissed and row.skip is None:
+        row.skip = (
+            labels.get("sk_henti", rules.LABELS["sk_henti"]),
+            rules.rows.DISMISSED.format(
+                " dengan SK " + record.dismissal_decree
+                if record.dismissal_decree
+                else "",
+                record.dismissed_on.strftime("%d-%m-%Y"),
+            ),
+        )
+    if (
+        record.dismissed
+        and member is not None
+        and member["kind"] == Kind.PERANGKAT == record.kind
+        and member["desa"] == record.desa
+        and record.nik not in sitting
+    ):
+        row.ends = member
+        row.outcome, row.decision = "updated", rules.Decision("update")
+        if holders.get((member["desa"], member["jabatan"])) == record.nik:
+            del holders[(member["desa"], member["jabatan"])]
+        return
+    row.record = None
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -435,6 +640,7 @@ _COUNTERS = (
     "updated",
     "unchanged",
     "rejected",
+    "skipped",
     "processed",
     "warnings",
     "errors",
@@ -529,7 +735,10 @@ def _chunk_job(batch: ImportBatch, chunk: list[_Row], actor, dry_run: bool):
         batch,
         now,
     )
+    ended = [r for r in chunk if r.ends is not None]
+    end_members = _member_endings(ended, batch, user_id, now)
     events = _insert_events(batch, inserted, user_id)
+    events.extend(_ending_events(ended, batch, user_id))
     for r in chunk:
         if r.outcome == "updated" or (
             r.outcome == "inserted" and r.decision.peserta_changes
@@ -543,10 +752,76 @@ def _chunk_job(batch: ImportBatch, chunk: list[_Row], actor, dry_run: bool):
         write_prepared(members)
         write_prepared(history)
         update_members()
+        end_members()
         write_prepared(audit)
         save_counts()
 
     return job
+
+
+def _decree_text(record: rules.Record) -> str:
+    return "diberhentikan{} tanggal {}".format(
+        " dengan SK " + record.dismissal_decree if record.dismissal_decree else "",
+        record.dismissed_on.strftime("%d-%m-%Y"),
+    )
+
+
+def _member_endings(
+    rows: list[_Row], batch: ImportBatch, user_id, now
+) -> Callable[[], None]:
+    """End the memberships of officials whose row carries a past dismissal decree (purna tugas, on the decree's
+    date), with a status-history row naming the decree; billing stops with the membership."""
+
+    def run() -> None:
+        history = []
+        for r in rows:
+            member = r.ends
+            done = Kepesertaan.objects.filter(
+                pk=member["id"], version=member["version"]
+            ).update(
+                status=Status.BERHENTI,
+                stop_reason=AlasanBerhenti.PURNA_TUGAS,
+                ended_on=r.record.dismissed_on,
+                version=member["version"] + 1,
+                updated_at=now,
+                import_batch=batch,
+            )
+            if done:
+                history.append(
+                    StatusHistory(
+                        kepesertaan_id=member["id"],
+                        status=Status.BERHENTI,
+                        reason="Purna tugas: {} (impor #{} baris {})".format(
+                            _decree_text(r.record), batch.pk, r.row
+                        )[:200],
+                        actor_id=user_id,
+                    )
+                )
+        StatusHistory.objects.bulk_create(history)
+
+    return run
+
+
+def _ending_events(rows: list[_Row], batch: ImportBatch, user_id) -> list[dict]:
+    return [
+        {
+            "actor_id": user_id,
+            "action": "transition",
+            "model": "participants.Kepesertaan",
+            "object_id": str(r.ends["id"]),
+            "region_code": r.record.desa,
+            "note": "impor #{} baris {}: {}".format(
+                batch.pk, r.row, _decree_text(r.record)
+            ),
+            "changes": {
+                "status": [r.ends["status"], Status.BERHENTI],
+                "stop_reason": ["", AlasanBerhenti.PURNA_TUGAS],
+                "ended_on": [None, r.record.dismissed_on.isoformat()],
+                "sk_pemberhentian": r.record.dismissal_decree,
+            },
+        }
+        for r in rows
+    ]
 
 
 def _insert_events(batch: ImportBatch, inserted: list[_Row], user_id) -> list[dict]:
@@ -686,7 +961,8 @@ def _finish(batch: ImportBatch, rejected: list[_Row]) -> None:
 
 
 def write_error_file(path: Path, header: list[str], rejected: Iterable) -> Path:
-    """The original cells of every refused row, then why (Indonesian, naming the column) and the source row."""
+    """The original cells of every refused or skipped row, then why (Indonesian, naming the column) and the source
+    row."""
     width = len(header)
     lines = []
     for r in rejected:
@@ -694,6 +970,8 @@ def write_error_file(path: Path, header: list[str], rejected: Iterable) -> Path:
         reason = "; ".join(
             "{}: {}".format(column, message) for column, message in r.errors
         )
+        if getattr(r, "outcome", "") == "skipped":
+            reason = "Dilewati (tidak didaftarkan): " + reason
         lines.append([*cells[: max(width, len(r.cells))], reason, r.row])
     return write_xlsx(path, [*header, ERROR_COLUMN, ROW_COLUMN], lines)
 
@@ -712,27 +990,63 @@ def summary(batch: ImportBatch, *, all_errors: bool = True) -> dict:
     return data
 
 
-def preview(path, *, kind: str, limit: int = 5) -> dict:
-    """The detected column mapping and the first rows, shown before an upload is started."""
+def preview(path, *, kind: str, region_code: str | None = None, limit: int = 5) -> dict:
+    """What the import will understand, shown before it starts: each header with the field it fills (or
+    "diabaikan"), the village taken from the title block or the chosen desa, what is missing, and the first person
+    rows. Raises ImportFileError for a file the import would refuse as a whole."""
     table = read_table(path, score=rules.header_score)
     mapping = rules.map_header(table.header)
+    mapping.fixed.update(_village_context(table, mapping, region_code))
+    by_column = {i: name for name, i in mapping.columns.items()}
+    columns = [
+        {
+            "header": header,
+            "field": rules.LABELS[by_column[i]] if i in by_column else None,
+        }
+        for i, header in enumerate(mapping.headers)
+        if header
+    ]
+    person_row = rules.RowFilter(mapping)
     rows = []
     for number, cells in table.rows:
-        if is_blank(cells):
+        if is_blank(cells) or not person_row(cells):
             continue
         rows.append({"row": number, "cells": [cell_text(c) for c in cells]})
         if len(rows) >= limit:
             break
+    missing = mapping.missing(kind) if kind in Kind.values else []
     return {
         "header": mapping.headers,
+        "columns": columns,
         "mapping": {
             rules.LABELS[name]: mapping.headers[i]
             for name, i in mapping.columns.items()
         },
-        "missing": mapping.missing(kind) if kind in Kind.values else [],
+        "missing": missing,
+        "refusal": rules.refusal_for_layout(mapping, missing) if missing else None,
         "ignored": mapping.ignored,
+        "village": _describe_context(mapping.fixed, region_code),
+        "title": rules.title_context(table.preamble),
         "rows": rows,
     }
+
+
+def _describe_context(fixed: dict, region_code: str | None) -> str | None:
+    """The village every row takes from outside the rows, as the operator will read it."""
+    if "desa_code" in fixed:
+        return _region_name(str(fixed["desa_code"]))
+    if fixed.get("desa"):
+        index = village_index(within=region_code)
+        try:
+            return index.resolve(
+                code="",
+                name=fixed["desa"],
+                kecamatan=fixed.get("kecamatan", ""),
+                kabupaten=fixed.get("kabupaten", ""),
+            ).describe()
+        except rules.VillageError as exc:
+            return "{} — {}".format(fixed["desa"], exc)
+    return None
 
 
 def validate_arguments(*, kind: str, region_code: str | None) -> None:

@@ -68,7 +68,9 @@ def upload(request):
             )
             path = _save_upload(upload_file, batch)
             try:
-                preview = services.preview(path, kind=batch.kind)
+                preview = services.preview(
+                    path, kind=batch.kind, region_code=batch.region_id
+                )
             except ValueError as exc:
                 batch.delete()
                 form.add_error("file", str(exc))

@@ -19,6 +19,7 @@ from .choices import (
     Status,
     SumberDana,
 )
+from .rules.rows import display_name
 
 
 class Peserta(models.Model):
@@ -26,6 +27,10 @@ class Peserta(models.Model):
 
     nik = models.CharField(max_length=16, unique=True)
     name = models.CharField(max_length=150, db_index=True)
+    # Titles the village writes with the name ("Drs.", "S.Pd"): KTP and BPJS names carry none, so they are kept
+    # apart from the name that is matched and searched, and shown with it (``display_name``).
+    title_prefix = models.CharField(max_length=60, blank=True, default="")
+    title_suffix = models.CharField(max_length=60, blank=True, default="")
     birth_date = models.DateField()
     sex = models.CharField(max_length=1, choices=Sex.choices)
     phone = models.CharField(max_length=20, blank=True)
@@ -38,7 +43,11 @@ class Peserta(models.Model):
         verbose_name_plural = _("peserta")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return display_name(self.name, self.title_prefix, self.title_suffix)
 
 
 class KepesertaanQuerySet(RegionScopedQuerySet):

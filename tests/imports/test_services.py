@@ -277,7 +277,7 @@ def test_error_file_has_original_cells_and_a_reason_column(tmp_path):
     rows = [
         perangkat_row(1),
         perangkat_row(2, desa="53.01.04.9999"),
-        perangkat_row(3, sex="X"),
+        perangkat_row(3, wage="abc"),
     ]
     batch = services.run_import(
         actor=None, path=write_csv(tmp_path / "e.csv", rows), kind="perangkat"
@@ -475,6 +475,7 @@ def test_summary_has_the_interfaces_shape(tmp_path):
     )
     data = json.loads(json.dumps(services.summary(batch)))
     assert set(data) == {
+        "skipped",
         "total",
         "inserted",
         "updated",
@@ -529,7 +530,7 @@ def test_chunks_and_registry_lookups_give_the_same_answer_as_one_pass(
 def test_error_file_keeps_formula_like_cells_as_text(tmp_path):
     """A refused row's cells go back as text: "=…" from an uploaded file never becomes a live formula."""
     evil = '=HYPERLINK("http://example.invalid","klik")'
-    rows = [perangkat_row(1, name=evil, sex="X")]
+    rows = [perangkat_row(1, name=evil, wage="abc")]
     batch = services.run_import(
         actor=None, path=write_csv(tmp_path / "f.csv", rows), kind="perangkat"
     )

@@ -17,7 +17,7 @@ def test_upload_preview_start_progress_and_error_download(
 ):
     client.force_login(operator_desa)
     path = write_xlsx(
-        tmp_path / "u.xlsx", [perangkat_row(1), perangkat_row(2, sex="?")]
+        tmp_path / "u.xlsx", [perangkat_row(1), perangkat_row(2, wage="?")]
     )
     upload = SimpleUploadedFile("data desa.xlsx", path.read_bytes())
     preview = client.post(

@@ -233,7 +233,7 @@ def test_it_reads_sex(cell, expected):
     assert rules.parse_sex(cell) == expected
 
 
-@pytest.mark.parametrize("cell", ["X", "", "laki2?", "1"])
+@pytest.mark.parametrize("cell", ["X", "", "laki2?", "3"])
 def test_it_refuses_unknown_sex(cell):
     with pytest.raises(ValueError):
         rules.parse_sex(cell)
@@ -746,7 +746,12 @@ cells = st.one_of(
 )
 def test_messy_rows_never_raise_and_end_as_record_or_errors(values, kind):
     r = rules.clean_row(values, kind=kind, villages=INDEX, row=7)
-    assert (r.record is not None) != bool(r.errors)
+    if (
+        r.skip is not None
+    ):  # passed over on purpose (a past term, not vulnerable work): a reason, no errors
+        assert not r.errors and r.skip[1]
+    else:
+        assert (r.record is not None) != bool(r.errors)
     assert all(isinstance(c, str) and isinstance(m, str) and m for c, m in r.errors)
 
 

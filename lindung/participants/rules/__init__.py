@@ -9,8 +9,10 @@ record against the registry).
 
 from .cells import (
     MAX_MONEY,
+    Skip,
     parse_birth_date,
     parse_bool,
+    parse_decree,
     parse_jabatan,
     parse_kpj,
     parse_money,
@@ -19,6 +21,7 @@ from .cells import (
     parse_risk_group,
     parse_sex,
     parse_sumber_dana,
+    split_titles,
 )
 from .columns import (
     HEADER_ALIASES,
@@ -32,6 +35,8 @@ from .columns import (
     memo,
     normalize_text,
 )
+from .layout import RowFilter, refusal_for_layout, title_context
+from .limits import age_problem, limit_for
 from .rows import (
     FUNDING_MISSING,
     Decision,
@@ -41,6 +46,7 @@ from .rows import (
     RowResult,
     clean_row,
     decide,
+    display_name,
     membership_values,
     single_holder_conflict,
 )
@@ -54,6 +60,15 @@ from .villages import (
 )
 
 __all__ = [
+    "RowFilter",
+    "Skip",
+    "age_problem",
+    "display_name",
+    "limit_for",
+    "parse_decree",
+    "refusal_for_layout",
+    "split_titles",
+    "title_context",
     "DESA_TYPES",
     "FUNDING_MISSING",
     "HEADER_ALIASES",

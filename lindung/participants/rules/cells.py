@@ -1,9 +1,17 @@
-"""Cell parsers: one spreadsheet cell → a code or value, or ValueError with an Indonesian message."""
+"""Cell parsers: one spreadsheet cell → a code or value, or ValueError with an Indonesian message.
+
+A cell that is readable but names someone Lindung does not register (a Pj. Kepala Desa, a student, a civil servant)
+raises ``Skip``: the row is passed over with that reason, not refused as a mistake.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import math
 import re
+from functools import lru_cache
+from pathlib import Path
 
 from lokal import parse_phone, parse_rupiah
 
@@ -19,7 +27,14 @@ from ..choices import (
 )
 from .columns import normalize_text
 
+
+class Skip(ValueError):
+    """The cell is understood, and the row is deliberately not registered as an active participant."""
+
+
 _SEX = {
+    "1": Sex.L,  # OpenSID's export and SIAK: 1 laki-laki, 2 perempuan
+    "2": Sex.P,
     "l": Sex.L,
     "lk": Sex.L,
     "laki": Sex.L,
@@ -118,11 +133,58 @@ def _options(choices) -> str:
     return ", ".join(label for _code, label in choices.choices)
 
 
+# Titles from before Permendagri 84/2015 (PP 72/2005 era), still typed by villages, mapped to today's post where one
+# fits: pemerintahan moved from the kaur to a kasi; pembangunan, ekonomi and kesra to the kasi kesejahteraan; the
+# bendahara's work to the kaur keuangan.
+_OLD_TITLES = {
+    "kaur pemerintahan": Jabatan.KASI_PEMERINTAHAN,
+    "kaur pem": Jabatan.KASI_PEMERINTAHAN,
+    "kaur pembangunan": Jabatan.KASI_KESEJAHTERAAN,
+    "kaur ekbang": Jabatan.KASI_KESEJAHTERAAN,
+    "kaur ekonomi pembangunan": Jabatan.KASI_KESEJAHTERAAN,
+    "kaur ekonomi dan pembangunan": Jabatan.KASI_KESEJAHTERAAN,
+    "kaur kesra": Jabatan.KASI_KESEJAHTERAAN,
+    "kaur kesejahteraan": Jabatan.KASI_KESEJAHTERAAN,
+    "kaur kesejahteraan rakyat": Jabatan.KASI_KESEJAHTERAAN,
+    "kaur umum": Jabatan.KAUR_TATA_USAHA,
+    "kasi pembangunan": Jabatan.KASI_KESEJAHTERAAN,
+    "kasi ekbang": Jabatan.KASI_KESEJAHTERAAN,
+    "kasi ekonomi pembangunan": Jabatan.KASI_KESEJAHTERAAN,
+    "kasi trantib": Jabatan.KASI_PEMERINTAHAN,
+    "bendahara": Jabatan.KAUR_KEUANGAN,
+    "bendahara desa": Jabatan.KAUR_KEUANGAN,
+    "bendaharawan": Jabatan.KAUR_KEUANGAN,
+    "bendaharawan desa": Jabatan.KAUR_KEUANGAN,
+    "kepala urusan pemerintahan": Jabatan.KASI_PEMERINTAHAN,
+    "kepala urusan pembangunan": Jabatan.KASI_KESEJAHTERAAN,
+}
+_OLD_TITLES_INDEX = {normalize_text(k): str(v) for k, v in _OLD_TITLES.items()}
+# "Plt." (pelaksana tugas) and "Plh." (pelaksana harian) are sitting officials acting in a post: the post counts.
+_ACTING = re.compile(r"^(?:plt|plh|pelaksana tugas|pelaksana harian)\s+")
+# "Pj." / "Penjabat" / "Pjs." Kepala Desa: a civil servant the bupati appoints until an election (UU 6/2014 Pasal 40
+# and 47), not perangkat desa.
+_ACTING_HEAD = re.compile(
+    r"^(?:pj|pjs|penjabat|pejabat sementara|penjabat sementara)\s+(.+)$"
+)
+PJ_KEPALA_DESA = "{} adalah ASN yang ditunjuk bupati/wali kota, bukan perangkat desa; tidak didaftarkan dari berkas ini"
+
+
 def parse_jabatan(value: object) -> str:
-    """ "Kaur Keuangan", "KASI PEMERINTAHAN", "Kepala Dusun", "Sekdes", "kaur_keuangan" … → a Jabatan code."""
+    """ "Kaur Keuangan", "KASI PEMERINTAHAN", "Kepala Dusun", "Sekdes", "kaur_keuangan", "Plt. Sekretaris Desa",
+    "Staf Pelayanan", "Bendahara Desa" … → a Jabatan code. "Pj. Kepala Desa" raises ``Skip``."""
     key = normalize_text(value)
     if key in _JABATAN:
         return _JABATAN[key]
+    head = _ACTING_HEAD.match(key)
+    if head and _JABATAN.get(head.group(1)) == Jabatan.KEPALA_DESA:
+        raise Skip(PJ_KEPALA_DESA.format(cell_text(value)))
+    acting = _ACTING.match(key)
+    if acting and key[acting.end() :]:
+        return parse_jabatan(key[acting.end() :])
+    if key in _OLD_TITLES_INDEX:
+        return _OLD_TITLES_INDEX[key]
+    if key.startswith(("staf ", "staff ")):
+        return str(Jabatan.STAF_DESA)
     words = (
         key.replace("kepala urusan", "kaur")
         .replace("kepala seksi", "kasi")
@@ -193,10 +255,35 @@ _PEKERJAAN = {
 }
 
 
+DUKCAPIL_FILE = (
+    Path(__file__).resolve().parent.parent / "data" / "dukcapil_pekerjaan.json"
+)
+
+
+@lru_cache(maxsize=1)
+def dukcapil_occupations() -> dict[str, dict]:
+    """The Dukcapil occupation list (SIAK, as OpenSID ships it): normalised code and name → its entry, each entry
+    mapped to a Lindung occupation (``lindung``) or marked not vulnerable work (``not_vulnerable``, the reason)."""
+    data = json.loads(DUKCAPIL_FILE.read_text(encoding="utf-8"))
+    index: dict[str, dict] = {}
+    for entry in data["codes"]:
+        index[str(int(entry["code"]))] = entry
+        index.setdefault(normalize_text(entry["name"]), entry)
+    return index
+
+
 def parse_pekerjaan(value: object) -> str:
+    """A Lindung occupation ("Petani", "ojek"), a Dukcapil occupation name ("PETANI/PEKEBUN") or code ("9", as
+    OpenSID exports ``pekerjaan_id``) → a Pekerjaan code. Not vulnerable work (students, civil servants, …) raises
+    ``Skip``."""
     key = normalize_text(value)
     if key in _PEKERJAAN:
         return _PEKERJAAN[key]
+    entry = dukcapil_occupations().get(key.lstrip("0") if key.isdigit() else key)
+    if entry is not None:
+        if entry.get("lindung"):
+            return str(entry["lindung"])
+        raise Skip("bukan pekerja rentan: {}".format(entry["name"]))
     raise ValueError(
         "pekerjaan '{}' tidak dikenal; pilih salah satu: {}".format(
             cell_text(value), _options(Pekerjaan)
@@ -376,3 +463,216 @@ def parse_birth_date(value: object) -> object:
             except ValueError:
                 pass
         raise
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Decrees of appointment and dismissal, and academic titles in names.
+# --------------------------------------------------------------------------------------------------------------
+
+_NO_VALUE = frozenset({"", "-", "--", "0", "tidak ada", "belum ada", "n a", "na"})
+_DATE_IN_TEXT = re.compile(
+    r"(?<![\d/.-])(\d{1,2}[-/. ]\d{1,2}[-/. ]\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{4})(?![\d/.-])"
+)
+
+
+def parse_decree(value: object) -> tuple[str, dt.date | None] | None:
+    """A decree cell → (number, date), or None when the cell says there is none (", -", "-").
+
+    OpenSID's Buku Aparat writes "<nomor>, <dd-mm-yyyy>" ("141/05/2019, 02-01-2020") and ", -" for none; a date alone
+    (or a date cell) is a decree with no number. A number without a readable date gives (number, None).
+    """
+    if isinstance(value, dt.datetime):
+        return "", value.date()
+    if isinstance(value, dt.date):
+        return "", value
+    text = " ".join(cell_text(value).split())
+    if normalize_text(text) in _NO_VALUE or not text.strip(" ,-"):
+        return None
+    number, _sep, tail = text.rpartition(",")
+    for candidate in (tail, text):
+        try:
+            parsed = parse_date(candidate.strip())
+        except ValueError:
+            continue
+        if isinstance(parsed, dt.date):
+            return (number.strip(" ,-") if candidate is tail else ""), parsed
+    found = _DATE_IN_TEXT.findall(text)
+    for match in reversed(found):
+        try:
+            parsed = parse_date(match)
+        except ValueError:
+            continue
+        if isinstance(parsed, dt.date):
+            rest = text.replace(match, " ")
+            rest = re.sub(r"\b(?:tanggal|tgl|tmt)\b\.?", " ", rest, flags=re.I)
+            return " ".join(rest.split()).strip(" ,-"), parsed
+    return text.strip(" ,-"), None
+
+
+# Titles written before a name (academic, medical and the hajj titles), and after it behind a comma.
+_PREFIX_TITLES = frozenset(
+    {"drs", "dra", "dr", "ir", "prof", "h", "hj", "hc", "drg", "drh", "ns", "apt", "kh"}
+)
+_SUFFIX_TITLE = re.compile(
+    r"^(?:[A-Z][A-Za-z]{0,5}\.?(?:\s?[A-Za-z]{1,6}\.?){0,4}|[A-Za-z]{1,3}\.(?:[A-Za-z]{1,6}\.?){0,4})$"
+)
+_KNOWN_SUFFIXES = frozenset(
+    normalize_text(t)
+    for t in (
+        "S.Pd",
+        "S.Pd.I",
+        "S.Pd.SD",
+        "S.E",
+        "S.H",
+        "S.Sos",
+        "S.IP",
+        "S.Kom",
+        "S.T",
+        "S.Ag",
+        "S.Th",
+        "S.Si",
+        "S.P",
+        "S.Pt",
+        "S.Kep",
+        "S.Ked",
+        "S.Hut",
+        "S.Psi",
+        "S.Farm",
+        "S.Tr",
+        "S.AP",
+        "S.M",
+        "S.Ak",
+        "S.Hum",
+        "S.Fil",
+        "S.IKom",
+        "S.KM",
+        "S.Pi",
+        "S.Kel",
+        "S.Gz",
+        "S.ST",
+        "SE",
+        "SH",
+        "SPd",
+        "SSos",
+        "SIP",
+        "SKom",
+        "ST",
+        "SAg",
+        "STh",
+        "SSi",
+        "SP",
+        "A.Md",
+        "Amd",
+        "A.Ma",
+        "A.Md.Kep",
+        "A.Md.Keb",
+        "A.Md.Kes",
+        "A.Md.Pd",
+        "Amd.Kep",
+        "M.Pd",
+        "M.Si",
+        "M.M",
+        "M.H",
+        "M.Ag",
+        "M.Th",
+        "M.Kes",
+        "M.T",
+        "M.Sc",
+        "M.A",
+        "M.AP",
+        "MM",
+        "MH",
+        "MSi",
+        "MPd",
+        "Lc",
+        "B.A",
+        "BA",
+        "B.Sc",
+        "Ph.D",
+        "PhD",
+        "Dr",
+        "Ak",
+        "CPA",
+        "S.Pd.K",
+        "S.Pd.H",
+        "S.H.I",
+        "S.Sy",
+    )
+)
+
+
+def split_titles(name: str) -> tuple[str, str, str]:
+    """ "Drs. Yohanes Bria, M.Si" → ("Yohanes Bria", "Drs.", "M.Si"): the name as a KTP or BPJS writes it (no
+    titles, used for matching) and the titles before and after it, kept to show."""
+    text = " ".join(name.split())
+    before: list[str] = []
+    words = text.split(" ")
+    while (
+        len(words) > 1
+        and normalize_text(words[0]) in _PREFIX_TITLES
+        and (words[0].endswith(".") or normalize_text(words[0]) in ("kh", "hj"))
+    ):
+        before.append(words.pop(0))
+    text = " ".join(words)
+    after: list[str] = []
+    parts = [p.strip() for p in text.split(",")]
+    while (
+        len(parts) > 1
+        and parts[-1]
+        and (
+            normalize_text(parts[-1]) in _KNOWN_SUFFIXES
+            or (
+                "." in parts[-1]
+                and len(parts[-1]) <= 14
+                and _SUFFIX_TITLE.match(parts[-1])
+                and " " not in parts[-1].replace(". ", ".")
+            )
+        )
+    ):
+        after.insert(0, parts.pop())
+    while len(parts) > 1 and not parts[-1]:
+        parts.pop()
+    return ", ".join(parts).strip(" ,"), " ".join(before), ", ".join(after)
+
+
+# OpenSID's status_dasar (tweb_status_dasar): 1 HIDUP, 2 MATI, 3 PINDAH, 4 HILANG, 6 PERGI, 9 TIDAK VALID. Its "huruf"
+# export writes TETAP for a living resident.
+_STATUS_DASAR = {
+    "1": None,
+    "hidup": None,
+    "tetap": None,
+    "aktif": None,
+    # OpenSID's "huruf" export writes status_dasar through the resident-status table (TETAP / TIDAK TETAP): both
+    # are living residents as far as anyone can tell from the file.
+    "tidak tetap": None,
+    "pendatang": None,
+    "2": "meninggal",
+    "mati": "meninggal",
+    "meninggal": "meninggal",
+    "meninggal dunia": "meninggal",
+    "3": "pindah",
+    "pindah": "pindah",
+    "4": "hilang",
+    "hilang": "hilang",
+    "6": "pergi",
+    "pergi": "pergi",
+    "9": "tidak valid",
+    "tidak valid": "tidak valid",
+}
+
+
+def parse_status_dasar(value: object) -> str | None:
+    """None for a living resident, a warning for a status it cannot read (the status only informs); ``Skip`` for
+    one who died, moved, went missing or is not valid."""
+    key = normalize_text(value)
+    if key not in _STATUS_DASAR:
+        return "status dasar '{}' tidak dikenal; dianggap masih tinggal di desa".format(
+            cell_text(value)
+        )
+    state = _STATUS_DASAR[key]
+    if state is not None:
+        raise Skip(
+            "penduduk berstatus {} di data desa: tidak didaftarkan".format(
+                state.upper()
+            )
+        )

@@ -32,6 +32,9 @@ LABELS: dict[str, str] = {
     "jp": "JP",
     "risk_group": "Kelompok Risiko",
     "registered_on": "Tanggal Daftar",
+    "sk_angkat": "SK Pengangkatan",
+    "sk_henti": "SK Pemberhentian",
+    "status_dasar": "Status Dasar",
 }
 
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -73,10 +76,24 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
         "tempat tgl lahir",
         "tempat dan tanggal lahir",
         "tempat tgl lhr",
+        "tempat tanggal lhr",
+        "tanggallahir",
+        "tgllahir",
     ),
     "sex": ("jenis kelamin", "jk", "l p", "lp", "kelamin", "sex", "gender"),
     "jabatan": ("jabatan", "posisi", "jabatan perangkat", "position"),
-    "pekerjaan": ("pekerjaan", "jenis pekerjaan", "profesi", "occupation", "job"),
+    "pekerjaan": (
+        "pekerjaan",
+        "jenis pekerjaan",
+        "profesi",
+        "occupation",
+        "job",
+        # OpenSID's export: the Dukcapil occupation code (1..89), or its name in the "huruf" variant
+        "pekerjaan id",
+        "pekerjaanid",
+        "kode pekerjaan",
+        "pekerjaan sesuai kk",
+    ),
     "wage": (
         "siltap",
         "penghasilan tetap",
@@ -156,6 +173,38 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "jht": ("jht", "ikut jht", "program jht"),
     "jp": ("jp", "ikut jp", "program jp"),
     "risk_group": ("kelompok risiko", "tingkat risiko", "risiko", "risk group"),
+    # A decree cell "<nomor>, <dd-mm-yyyy>" (OpenSID's Buku Aparat), or the date alone.
+    "sk_angkat": (
+        "nomor dan tanggal keputusan pengangkatan",
+        "nomor dan tanggal sk pengangkatan",
+        "no dan tgl sk pengangkatan",
+        "no tgl sk pengangkatan",
+        "keputusan pengangkatan",
+        "sk pengangkatan",
+        "no sk pengangkatan",
+        "nomor sk pengangkatan",
+        "sk angkat",
+    ),
+    "sk_henti": (
+        "nomor dan tanggal keputusan pemberhentian",
+        "nomor dan tanggal sk pemberhentian",
+        "no dan tgl sk pemberhentian",
+        "no tgl sk pemberhentian",
+        "keputusan pemberhentian",
+        "sk pemberhentian",
+        "no sk pemberhentian",
+        "nomor sk pemberhentian",
+        "sk henti",
+        "tanggal pemberhentian",
+        "tgl pemberhentian",
+        "tanggal berhenti",
+        "tgl berhenti",
+        "tmt berhenti",
+        "tmt pemberhentian",
+        "date of dismissal",
+    ),
+    # OpenSID's export: whether the resident is alive and still lives in the village (1 HIDUP, 2 MATI, 3 PINDAH …)
+    "status_dasar": ("status dasar", "status penduduk dasar", "status hidup"),
     "registered_on": (
         "tanggal daftar",
         "tgl daftar",
@@ -173,7 +222,7 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 # Fields a file may update on the person and on the membership.
-PESERTA_FIELDS = ("name", "birth_date", "sex", "phone")
+PESERTA_FIELDS = ("name", "birth_date", "sex", "phone", "title_prefix", "title_suffix")
 MEMBERSHIP_FIELDS = (
     "jabatan",
     "pekerjaan",
@@ -240,9 +289,13 @@ class ColumnMap:
     headers: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
+    #: Values every row shares, taken from outside the rows (the title block's village, the chosen region).
+    fixed: dict[str, object] = field(default_factory=dict)
 
     def label(self, name: str) -> str:
         index = self.columns.get(name)
+        if index is None and name in self.fixed:
+            return "{} (dari judul berkas/wilayah)".format(LABELS[name])
         return (
             self.headers[index]
             if index is not None and self.headers[index]
@@ -251,14 +304,25 @@ class ColumnMap:
 
     def missing(self, kind: str) -> list[str]:
         missing = [LABELS[f] for f in REQUIRED_COLUMNS[kind] if f not in self.columns]
-        if "desa_code" not in self.columns and "desa" not in self.columns:
+        if not self.has_village:
             missing.append("Kode Desa atau Desa")
         return missing
 
+    @property
+    def has_village(self) -> bool:
+        return any(f in self.columns or f in self.fixed for f in ("desa_code", "desa"))
+
+    @property
+    def fields(self) -> set[str]:
+        return set(self.columns) | set(self.fixed)
+
     def values(self, cells: list) -> dict[str, object]:
-        return {
+        values = {
             name: cells[i] if i < len(cells) else "" for name, i in self.columns.items()
         }
+        if self.fixed:
+            return {**self.fixed, **values}
+        return values
 
 
 def _header_field(text: str) -> str | None:

@@ -19,8 +19,10 @@ from ..choices import (
     Status,
 )
 from .cells import (
+    Skip,
     parse_birth_date,
     parse_bool,
+    parse_decree,
     parse_jabatan,
     parse_kpj,
     parse_money,
@@ -28,9 +30,12 @@ from .cells import (
     parse_phone_cell,
     parse_risk_group,
     parse_sex,
+    parse_status_dasar,
     parse_sumber_dana,
+    split_titles,
 )
 from .columns import LABELS, MEMBERSHIP_FIELDS, PESERTA_FIELDS, memo
+from .limits import age_problem
 from .villages import Village, VillageError, VillageIndex
 
 
@@ -55,7 +60,28 @@ class Record:
     start_of_term: dt.date | None = None
     risk_group: str = RiskGroup.SANGAT_RENDAH
     registered_on: dt.date | None = None
+    title_prefix: str = ""
+    title_suffix: str = ""
     given: frozenset[str] = frozenset()
+    # The term of office (perangkat): the appointment decree's number, and the dismissal decree's date and number.
+    # A dismissal dated before today means the official is not sitting: never registered as active.
+    appointment_decree: str = ""
+    dismissed_on: dt.date | None = None
+    dismissal_decree: str = ""
+
+    @property
+    def dismissed(self) -> bool:
+        return self.dismissed_on is not None
+
+    @property
+    def display_name(self) -> str:
+        return display_name(self.name, self.title_prefix, self.title_suffix)
+
+
+def display_name(name: str, prefix: str = "", suffix: str = "") -> str:
+    """The name with its titles, as the village writes it: "Drs. Yohanes Bria, M.Si"."""
+    text = "{} {}".format(prefix, name).strip() if prefix else name
+    return "{}, {}".format(text, suffix) if suffix else text
 
 
 @dataclass(slots=True)
@@ -64,6 +90,9 @@ class RowResult:
     record: Record | None = None
     errors: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    #: (column, reason) when the row is deliberately not registered (a Pj. Kepala Desa, a student, a dismissed
+    #: official): counted as skipped, not rejected.
+    skip: tuple[str, str] | None = None
 
     @property
     def ok(self) -> bool:
@@ -88,6 +117,7 @@ _OPTIONAL_TAIL = (
 _UNIQUE = frozenset({"phone", "kpj"})
 _ROLE_PARSERS = {Kind.PERANGKAT: parse_jabatan, Kind.RENTAN: parse_pekerjaan}
 _GIVEN_FIELDS = frozenset(PESERTA_FIELDS + MEMBERSHIP_FIELDS)
+DISMISSED = "diberhentikan{} pada {}: masa jabatan sudah berakhir, tidak didaftarkan sebagai peserta aktif"
 FUNDING_MISSING = "sumber dana kosong; tagihan iuran belum dapat dibuat sampai diisi"
 MEMO_SIZE = 100000
 
@@ -111,8 +141,10 @@ class RowCleaner:
         blank_clears: bool = False,
         strip_nul: bool = True,
         default_sumber_dana: str = "",
+        today: dt.date | None = None,
     ) -> None:
         self.kind = kind
+        self.today = today or dt.date.today()
         self.default_sumber_dana = default_sumber_dana
         self.strip_nul = strip_nul
         self.villages = villages
@@ -128,6 +160,10 @@ class RowCleaner:
         ]
         self.has_wage = present is None or "wage" in present
         self.has_sex = present is None or "sex" in present
+        self.has_status = present is not None and "status_dasar" in present
+        self.has_term = kind == Kind.PERANGKAT and (
+            present is None or "sk_angkat" in present or "sk_henti" in present
+        )
         self.role = "jabatan" if kind == Kind.PERANGKAT else "pekerjaan"
         self.wage_missing = "{} kosong; iuran belum dapat dihitung".format(
             "Siltap/penghasilan tetap" if kind == Kind.PERANGKAT else "Penghasilan"
@@ -143,6 +179,8 @@ class RowCleaner:
                 (self.role, _ROLE_PARSERS[kind]),
                 ("sumber_dana", parse_sumber_dana),
                 ("wage", parse_money),
+                ("sk_angkat", parse_decree),
+                ("sk_henti", parse_decree),
                 *_OPTIONAL_TAIL,
             )
             if name not in _UNIQUE
@@ -172,14 +210,26 @@ class RowCleaner:
                 return None
             try:
                 return memos.get(name, parser)(raw)
+            except Skip as exc:
+                if result.skip is None:
+                    result.skip = (label[name], str(exc))
+                return None
             except ValueError as exc:
                 errors.append((label[name], str(exc)))
                 return None
 
+        if self.has_status:
+            unread = take("status_dasar", parse_status_dasar)
+            if unread:
+                warnings.append((label["status_dasar"], unread))
         raw_name = values.get("name")
         name = " ".join(
             (raw_name if isinstance(raw_name, str) else cell_text(raw_name)).split()
         )
+        title_prefix = title_suffix = ""
+        if name and ("," in name or "." in name):
+            # KTP and BPJS names carry no titles: "Aprianus Kolo, S.Pd" is matched as "Aprianus Kolo".
+            name, title_prefix, title_suffix = split_titles(name)
         if not name:
             errors.append((label["name"], "Nama wajib diisi"))
         elif len(name) > 150:
@@ -195,7 +245,14 @@ class RowCleaner:
                 )
             )
             birth_date = None
-        sex = take("sex", parse_sex) if self.has_sex else None
+        sex, unreadable_sex = None, None
+        if self.has_sex:
+            raw_sex = values.get("sex")
+            if not _blank(raw_sex):
+                try:
+                    sex = memos["sex"](raw_sex)
+                except ValueError as exc:
+                    unreadable_sex = str(exc)
 
         village = self._village(values, result)
         check = check_nik(
@@ -208,11 +265,27 @@ class RowCleaner:
             errors.extend((label["nik"], m) for m in check.errors)
         if check.warnings:
             warnings.extend((label["nik"], m) for m in check.warnings)
-        if sex is None and check.sex and not errors:
+        if sex is None and unreadable_sex is not None:
+            if check.sex:
+                # Unreadable, but the NIK says it (day + 40 for women): a warning, not a refusal.
+                sex = check.sex
+                warnings.append(
+                    (
+                        label["sex"],
+                        "{}; diisi dari NIK ({})".format(unreadable_sex, sex),
+                    )
+                )
+            else:
+                errors.append((label["sex"], unreadable_sex))
+        elif sex is None and check.sex and not errors:
             sex = check.sex
             warnings.append(
                 (label["sex"], "jenis kelamin kosong; diisi dari NIK ({})".format(sex))
             )
+        if isinstance(birth_date, dt.date) and not check.errors:
+            problem = age_problem(self.kind, birth_date, self.today)
+            if problem:
+                errors.append((label["birth_date"], problem))
 
         out[self.role] = take(self.role, _ROLE_PARSERS[self.kind], True) or ""
         out["sumber_dana"] = take("sumber_dana", parse_sumber_dana) or ""
@@ -248,7 +321,17 @@ class RowCleaner:
                 out[fname] = parsed or RiskGroup.SANGAT_RENDAH
             else:
                 out[fname] = parsed
+        term = self._term(take, out, warnings, errors) if self.has_term else {}
 
+        if term.get("dismissed_on") and result.skip is None:
+            # Not sitting: whatever else the row says, it is never registered as active (the import ends a
+            # membership it still holds). Without a usable NIK it can only be passed over.
+            result.skip = (label["sk_henti"], term["reason"])
+        if result.skip is not None and (
+            errors or village is None or birth_date is None or not check.nik
+        ):
+            errors.clear()
+            return result
         if errors or village is None or birth_date is None or not check.nik:
             if not errors:
                 errors.append((label["nik"], "baris tidak lengkap"))
@@ -265,6 +348,11 @@ class RowCleaner:
                     and not (isinstance(v, str) and not v.strip())
                 ]
             )
+        given |= {"name", "birth_date", "sex"}
+        if title_prefix or title_suffix:
+            given |= {"title_prefix", "title_suffix"}
+        if term.get("start_from_decree"):
+            given |= {"start_of_term"}
         result.record = Record(
             nik=check.nik,
             name=name,
@@ -272,10 +360,59 @@ class RowCleaner:
             sex=str(sex),
             kind=self.kind,
             desa=village.code,
-            given=given | {"name", "birth_date", "sex"},
+            title_prefix=title_prefix,
+            title_suffix=title_suffix,
+            given=given,
+            appointment_decree=term.get("appointment_decree", ""),
+            dismissed_on=term.get("dismissed_on"),
+            dismissal_decree=term.get("dismissal_decree", ""),
             **out,
         )
         return result
+
+    def _term(self, take, out: dict, warnings: list, errors: list) -> dict:
+        """The term of office from the decree columns: the appointment date fills an empty start of term; a
+        dismissal dated before today ends the term (``dismissed_on`` and the reason), a later one is a warning."""
+        label, term = self.labels, {}
+        appointed = take("sk_angkat", parse_decree)
+        if appointed:
+            number, day = appointed
+            term["appointment_decree"] = number
+            if day is None:
+                warnings.append(
+                    (label["sk_angkat"], "tanggal SK pengangkatan tidak terbaca")
+                )
+            elif out.get("start_of_term") is None:
+                out["start_of_term"] = day
+                term["start_from_decree"] = True
+        dismissed = take("sk_henti", parse_decree)
+        if dismissed:
+            number, day = dismissed
+            if day is None:
+                errors.append(
+                    (
+                        label["sk_henti"],
+                        "SK pemberhentian '{}' tanpa tanggal yang terbaca: isi tanggal SK (dd-mm-yyyy)".format(
+                            number
+                        ),
+                    )
+                )
+            elif day < self.today:
+                term["dismissed_on"], term["dismissal_decree"] = day, number
+                term["reason"] = DISMISSED.format(
+                    " dengan SK " + number if number else "", day.strftime("%d-%m-%Y")
+                )
+            else:
+                warnings.append(
+                    (
+                        label["sk_henti"],
+                        "akan diberhentikan pada {}{}".format(
+                            day.strftime("%d-%m-%Y"),
+                            " (SK " + number + ")" if number else "",
+                        ),
+                    )
+                )
+        return term
 
     def _village(
         self, values: Mapping[str, object], result: RowResult

@@ -32,7 +32,9 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--kind", required=True, choices=["perangkat", "rentan"])
         parser.add_argument(
-            "--region", default=None, help="batasi ke wilayah ini (kode Kemendagri)"
+            "--region",
+            default=None,
+            help="batasi ke wilayah ini (kode Kemendagri); kode desa memberi desa kepada berkas tanpa kolom desa",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="periksa saja, tidak menyimpan"
@@ -81,6 +83,9 @@ class Command(BaseCommand):
                 sumber_dana=opts["sumber_dana"],
             )
         except (ImportFileError, PermissionDenied) as exc:
+            if opts["json"]:
+                # INTERFACES.md: a file refused as a whole still prints one JSON object, and exits non-zero.
+                self.stdout.write(json.dumps({"error": str(exc)}, ensure_ascii=False))
             raise CommandError(str(exc)) from None
         if progress:
             sys.stderr.write("\n")
@@ -105,7 +110,7 @@ class Command(BaseCommand):
             return
         self.stdout.write(
             "Total {total} · baru {inserted} · diperbarui {updated} · tetap {unchanged} · "
-            "ditolak {rejected}".format(**data)
+            "ditolak {rejected} · dilewati {skipped}".format(**data)
         )
         for e in data["errors"][:20]:
             self.stdout.write("  baris {row} [{column}]: {message}".format(**e))
