@@ -10,7 +10,12 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet (XLSX, XLS, ODS or CSV)"))
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
     region = forms.CharField(
-        label=_("Limit to region (code, optional)"), max_length=13, required=False
+        label=_("Limit to region (code, optional)"),
+        max_length=13,
+        required=False,
+        help_text=_(
+            "A desa code also gives the village to a file without a village column (an OpenSID export)."
+        ),
     )
     sumber_dana = forms.ChoiceField(
         label=_("Funding source for rows without one"),
