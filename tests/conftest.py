@@ -82,6 +82,13 @@ def _reload_reference_data() -> None:
             importlib.import_module(f"lindung.{app}.migrations.{migration}").load(
                 apps, None
             )
+    # A later data migration of a table the loop already found filled (issue #18: the protection threshold).
+    if not apps.get_model("agreements", "ReportSetting").objects.filter(
+        key="ambang_desa_terlindungi"
+    ).exists():
+        importlib.import_module(
+            "lindung.agreements.migrations.0003_protection_threshold"
+        ).load(apps, None)
     from lindung.claims import seed
     from lindung.claims.models import BenefitTable, DocumentRequirement, ScholarshipRate
 

@@ -1,5 +1,8 @@
+import datetime as dt
+
 from django.contrib import admin
 
+from . import rules
 from .models import PKS, PerangkatTarget, PlannedAction, ReportSetting
 
 
@@ -11,17 +14,36 @@ class PKSAdmin(admin.ModelAdmin):
         "signed_on",
         "valid_from",
         "valid_to",
+        "ended",
         "scope",
     )
     list_filter = ("scope",)
     raw_id_fields = ("kabupaten",)
     search_fields = ("number", "kabupaten__name")
 
+    @admin.display(boolean=True, description="berakhir")
+    def ended(self, obj: PKS) -> bool:
+        return obj.valid_to is not None and obj.valid_to < dt.date.today()
+
 
 @admin.register(PlannedAction)
 class PlannedActionAdmin(admin.ModelAdmin):
-    list_display = ("kabupaten", "scope", "planned_on", "description", "done")
+    list_display = (
+        "kabupaten",
+        "scope",
+        "planned_on",
+        "description",
+        "done",
+        "overdue",
+    )
+    list_filter = ("done",)
     raw_id_fields = ("kabupaten",)
+
+    @admin.display(boolean=True, description="terlambat")
+    def overdue(self, obj: PlannedAction) -> bool:
+        return rules.action_overdue(
+            planned_on=obj.planned_on, done=obj.done, as_of=dt.date.today()
+        )
 
 
 @admin.register(PerangkatTarget)

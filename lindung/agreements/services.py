@@ -11,6 +11,7 @@ from lindung.accounts import audit
 from lindung.accounts.models import user_can
 from lindung.regions.models import Region
 
+from . import rules
 from .models import PKS, PlannedAction
 
 
@@ -73,6 +74,8 @@ def add_planned_action(
     description: str,
     scope: str = "both",
 ) -> PlannedAction:
+    """Record a step a regency plans (e.g. "dianggarkan pada APBD Perubahan"); overdue once its date passes
+    undone."""
     kab = _kabupaten(kabupaten_code)
     if actor is not None and not user_can(actor, "change", kab.code):
         raise PermissionDenied("Anda tidak berwenang untuk wilayah ini.")
@@ -97,3 +100,65 @@ def add_planned_action(
             },
         )
     return action
+
+
+def set_action_done(
+    *, actor, action: PlannedAction, done: bool = True
+) -> PlannedAction:
+    """Mark a planned action done (or not done again); audited. Until it is done and past its date it is overdue
+    on every screen and report (issue #18)."""
+    if actor is not None and not user_can(actor, "change", action.kabupaten_id):
+        raise PermissionDenied("Anda tidak berwenang untuk wilayah ini.")
+    with transaction.atomic():
+        action = PlannedAction.objects.select_for_update().get(pk=action.pk)
+        if action.done == done:
+            return action
+        old = action.done
+        action.done = done
+        action.save(update_fields=["done"])
+        audit.record(
+            actor=actor,
+            action="update",
+            obj=action,
+            region_code=action.kabupaten_id,
+            changes={"done": [old, done]},
+        )
+    return action
+
+
+def agreement_states(kab_codes: list[str], as_of: dt.date) -> dict[str, dict]:
+    """Per kabupaten/kota: ``pks_status``, ``pks_berlaku_sampai`` (the latest agreement's end date or None) and
+    ``pks_nomor``, from the agreements signed by ``as_of``. A regency without one is missing from the result
+    (``belum_ada``)."""
+    by_kab: dict[str, list[PKS]] = {}
+    for p in PKS.objects.filter(kabupaten_id__in=kab_codes, signed_on__lte=as_of).only(
+        "kabupaten_id", "number", "signed_on", "valid_from", "valid_to"
+    ):
+        by_kab.setdefault(p.kabupaten_id, []).append(p)
+    out = {}
+    for code, agreements in by_kab.items():
+        latest = rules.latest_agreement(agreements)
+        out[code] = {
+            "pks_status": rules.pks_status(
+                signed=True, valid_to=latest.valid_to, as_of=as_of
+            ),
+            "pks_berlaku_sampai": latest.valid_to,
+            "pks_nomor": latest.number,
+        }
+    return out
+
+
+def plan_states(kab_codes: list[str], as_of: dt.date) -> dict[str, dict]:
+    """Per kabupaten/kota: the planned action to show and whether one is overdue. The one shown is the latest
+    overdue action when there is one (the promise the meeting must follow up), else the latest one planned."""
+    out: dict[str, dict] = {}
+    for a in PlannedAction.objects.filter(
+        kabupaten_id__in=kab_codes, done=False
+    ).order_by("-planned_on", "-id"):
+        overdue = rules.action_overdue(
+            planned_on=a.planned_on, done=a.done, as_of=as_of
+        )
+        state = out.setdefault(a.kabupaten_id, {"action": a, "terlambat": False})
+        if overdue and not state["terlambat"]:
+            state.update(action=a, terlambat=True)
+    return out

@@ -6,7 +6,9 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .tiles import colour, layout
+from lindung.common.format import tanggal
+
+from .tiles import alerts, colour, layout
 
 MAX_TILES = 60
 COLOURS = {"red": "#c0392b", "amber": "#d68910", "green": "#1e8449"}
@@ -46,8 +48,8 @@ def bar_chart_svg(rows: list[dict]) -> str:
         )
     parts.append(
         f'<text x="{label_w}" y="{height - 6}" font-size="10" fill="#5b6776">'
-        "Warna: merah = belum ada yang terlindungi, kuning = &lt; 75% target, hijau = ≥ 75%; "
-        "abu-abu = target</text></svg>"
+        "Warna: merah = belum ada yang terlindungi, kuning = sebagian terlindungi atau &lt; 75% target, "
+        "hijau = lainnya; abu-abu = target</text></svg>"
     )
     return mark_safe("".join(parts))
 
@@ -74,21 +76,41 @@ def tile_map_svg(rows: list[dict]) -> str:
         words = name.split()
         href = reverse("reports:rakor") + f"?region={r['code']}"
         pct = "–" if r["perangkat_persen"] is None else f"{r['perangkat_persen']:.0f}%"
+        pct_size = 12
+        if r.get("tanpa_desa"):
+            pct, pct_size = "tidak ada desa", 9
+        notes = alerts(r)
+        # Issue #18: an ended PKS or an overdue plan draws a dark-red frame and says so (the fill stays coverage).
+        frame = ' stroke="#641e16" stroke-width="5"' if notes else ""
         parts.append(
             f'<a href="{href}"><rect x="{x}" y="{y}" width="{size}" height="{size}" rx="6" '
-            f'fill="{COLOURS[colour(r)]}"><title>{escape(r["name"])}: {pct}</title></rect>'
+            f'fill="{COLOURS[colour(r)]}"{frame}><title>{escape(_tile_title(r, pct))}</title></rect>'
         )
         for j, word in enumerate(words[:3]):
             parts.append(
                 f'<text x="{x + size / 2}" y="{y + 18 + j * 12}" text-anchor="middle" font-size="10" '
                 f'fill="#fff">{escape(word)}</text>'
             )
+        if notes:
+            parts.append(
+                f'<text x="{x + size / 2}" y="{y + size - 22}" text-anchor="middle" font-size="8" '
+                f'font-weight="700" fill="#fff" class="alert">{escape(" · ".join(notes))}</text>'
+            )
         parts.append(
-            f'<text x="{x + size / 2}" y="{y + size - 8}" text-anchor="middle" font-size="12" '
+            f'<text x="{x + size / 2}" y="{y + size - 8}" text-anchor="middle" font-size="{pct_size}" '
             f'font-weight="700" fill="#fff">{pct}</text></a>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def _tile_title(row: dict, pct: str) -> str:
+    text = f"{row['name']}: {pct}"
+    if row.get("pks_status") == "berakhir":
+        text += f"; PKS berakhir pada {tanggal(row.get('pks_berlaku_sampai'))}"
+    if row.get("rencana_terlambat"):
+        text += f"; rencana terlambat ({tanggal(row.get('rencana_tanggal'))})"
+    return text
 
 
 def trend_svg(points: list[tuple[str, int]]) -> str:

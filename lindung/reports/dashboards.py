@@ -78,6 +78,7 @@ def province_dashboard(user, region_code: str, today: dt.date) -> dict:
         "chart": charts.bar_chart_svg(report["rows"]),
         "map": charts.tile_map_svg(report["rows"]),
         "trend": charts.trend_svg(trend(user, region_code, today)),
+        "renewable": services.renewable(user, report["rows"]),
     }
 
 
@@ -182,8 +183,18 @@ def village_rows(user, kab_code: str, today: dt.date) -> list[dict]:
 
 def regency_dashboard(user, kab_code: str, today: dt.date) -> dict:
     from lindung.agreements.models import PKS, PlannedAction
+    from lindung.agreements.rules import action_overdue
 
     report = services.rakor_cached(user=user, region_code=kab_code, as_of=today)
+    actions = [
+        {
+            "a": a,
+            "overdue": action_overdue(
+                planned_on=a.planned_on, done=a.done, as_of=today
+            ),
+        }
+        for a in PlannedAction.objects.visible_to(user).filter(kabupaten_id=kab_code)
+    ]
     return {
         "dashboard_template": "reports/dash_regency.html",
         "kabupaten": Region.objects.get(code=kab_code),
@@ -191,7 +202,8 @@ def regency_dashboard(user, kab_code: str, today: dt.date) -> dict:
         "row": report["rows"][0] if report["rows"] else None,
         "villages": village_rows(user, kab_code, today),
         "pks": PKS.objects.visible_to(user).filter(kabupaten_id=kab_code),
-        "actions": PlannedAction.objects.visible_to(user).filter(kabupaten_id=kab_code),
+        "actions": actions,
+        "renewable": services.renewable(user, report["rows"]),
         "as_of": today,
     }
 

@@ -9,8 +9,9 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 
-from lindung.agreements.models import PKS, PerangkatTarget, PlannedAction, ReportSetting
-from lindung.agreements.rules import Tahap, coverage_percent, pipeline_stage
+from lindung.agreements import services as agreements
+from lindung.agreements.models import PKS, PerangkatTarget, ReportSetting
+from lindung.agreements.rules import PKSStatus, Tahap, coverage_percent, pipeline_stage
 from lindung.participants.choices import Kind
 from lindung.participants.models import Kepesertaan
 from lindung.regions.models import Region, code_prefix_q
@@ -120,9 +121,10 @@ def _kabupaten_counts(grouped) -> dict[str, dict[str, int]]:
 def rakor(
     *, user, region_code: str | None, as_of: dt.date, from_scratch: bool = False
 ) -> dict:
-    """Rows per kabupaten/kota with desa/kelurahan, perangkat registered/protected/target, rentan protected by
-    funding group, pipeline stage and planned action; then totals, regencies without protection and villages
-    without a protected official.
+    """Rows per kabupaten/kota with desa/kelurahan (and desa with a protected official), perangkat
+    registered/protected/target, rentan protected by funding group, pipeline stage weighed against the protection
+    threshold, the agreement's status and the planned action (overdue or not); then totals, regencies without
+    protection, regencies partly protected with the desa still missing, and villages without a protected official.
 
     The membership counts come from the per-village summary (``reports.summary``, brought up to date first);
     ``from_scratch=True`` counts the memberships directly with the same ``membership_counts`` (the reference the
@@ -163,56 +165,37 @@ def rakor(
         .in_force(as_of)
         .values_list("kabupaten_id", flat=True)
     )
+    agreement = agreements.agreement_states(kab_codes, as_of)
+    plans = agreements.plan_states(kab_codes, as_of)
     targets: dict[str, int] = {}
     for t in PerangkatTarget.objects.filter(
         kabupaten_id__in=kab_codes, valid_from__lte=as_of
     ).order_by("valid_from"):
         targets[t.kabupaten_id] = t.target
-    actions: dict[str, PlannedAction] = {}
-    for a in PlannedAction.objects.filter(
-        kabupaten_id__in=kab_codes, done=False
-    ).order_by("-planned_on"):
-        actions.setdefault(a.kabupaten_id, a)
     positions = ReportSetting.get(rules.DEFAULT_POSITIONS_PER_DESA, as_of) or 0
+    threshold = ReportSetting.get(rules.PROTECTION_THRESHOLD, as_of)
+    protected_desa = _protected_desa_per_kabupaten(protected_official)
 
     rows = []
     for kab in kabs:
         v = villages.get(kab.code, {"desa": 0, "kelurahan": 0})
         c = counts.get(kab.code, {})
-        target = rules.expected_perangkat(
-            recorded_target=targets.get(kab.code),
-            desa=v["desa"],
-            positions_per_desa=positions,
-        )
-        tahap = pipeline_stage(
-            has_pks=kab.code in pks,
-            registered=c.get("registered", 0),
-            billed=c.get("billed", 0),
-            protected=c.get("protected", 0),
-        )
-        action = actions.get(kab.code)
         rows.append(
-            {
-                "code": kab.code,
-                "name": kab.name,
-                "desa": v["desa"],
-                "kelurahan": v["kelurahan"],
-                "perangkat_terdaftar": c.get("perangkat_terdaftar", 0),
-                "perangkat_terlindungi": c.get("perangkat_terlindungi", 0),
-                "perangkat_target": target,
-                "perangkat_persen": coverage_percent(
-                    c.get("perangkat_terlindungi", 0), target
+            _row(
+                kab,
+                v,
+                c,
+                desa_terlindungi=protected_desa.get(kab.code, 0),
+                target=rules.expected_perangkat(
+                    recorded_target=targets.get(kab.code),
+                    desa=v["desa"],
+                    positions_per_desa=positions,
                 ),
-                "rentan_dana_desa": c.get("rentan_dana_desa", 0),
-                "rentan_apbd": c.get("rentan_apbd", 0),
-                "rentan_lainnya": c.get("rentan_lainnya", 0),
-                "rentan_terdaftar": c.get("rentan_terdaftar", 0),
-                "tahap": str(tahap),
-                "tahap_label": Tahap(tahap).label,
-                "pks": kab.code in pks,
-                "rencana": action.description if action else "",
-                "rencana_tanggal": action.planned_on.isoformat() if action else None,
-            }
+                has_pks=kab.code in pks,
+                agreement=agreement.get(kab.code),
+                plan=plans.get(kab.code),
+                threshold=threshold,
+            )
         )
     total = rules.totals(rows)
     unprotected = [
@@ -222,11 +205,14 @@ def rakor(
         and (r["rentan_dana_desa"] + r["rentan_apbd"] + r["rentan_lainnya"]) == 0
         and r["desa"] > 0
     ]
+    missing = _villages_without_protected(region, protected_official, user)
     return {
         "region": {"code": region.code, "name": region.name}
         if region
         else {"code": "", "name": "Indonesia"},
         "as_of": as_of.isoformat(),
+        "ambang_desa_terlindungi": None if threshold is None else str(threshold),
+        "ambang_persen": rules.threshold_percent(threshold),
         "rows": rows,
         "total": total,
         "tanpa_perlindungan": [
@@ -237,13 +223,126 @@ def rakor(
                 "tahap_label": r["tahap_label"],
                 "rencana": r["rencana"],
                 "rencana_tanggal": r["rencana_tanggal"],
+                "rencana_terlambat": r["rencana_terlambat"],
+                "pks_status": r["pks_status"],
+                "pks_berlaku_sampai": r["pks_berlaku_sampai"],
             }
             for r in unprotected
         ],
-        "desa_tanpa_perangkat_terlindungi": _villages_without_protected(
-            region, protected_official, user
-        ),
+        "sebagian_terlindungi": _partly_protected(rows, missing, threshold),
+        "perlu_perhatian": [
+            {k: r[k] for k in ("code", "name", *_AGREEMENT_KEYS)}
+            for r in rows
+            if rules.flagged(r)
+        ],
+        "desa_tanpa_perangkat_terlindungi": missing,
     }
+
+
+# What every list of the report repeats about a regency's agreement and plan.
+_AGREEMENT_KEYS = (
+    "pks_status",
+    "pks_berlaku_sampai",
+    "rencana",
+    "rencana_tanggal",
+    "rencana_terlambat",
+)
+
+
+def _row(
+    kab: Region,
+    v: dict,
+    c: dict,
+    *,
+    desa_terlindungi: int,
+    target: int,
+    has_pks: bool,
+    agreement: dict | None,
+    plan: dict | None,
+    threshold,
+) -> dict:
+    """One kabupaten/kota of the report: counts, stage, agreement and planned action (issue #18 keys included)."""
+    tahap = pipeline_stage(
+        has_pks=has_pks,
+        registered=c.get("registered", 0),
+        billed=c.get("billed", 0),
+        protected=c.get("protected", 0),
+        desa=v["desa"],
+        desa_terlindungi=desa_terlindungi,
+        threshold=threshold,
+    )
+    agreement = agreement or {
+        "pks_status": PKSStatus.BELUM_ADA,
+        "pks_berlaku_sampai": None,
+        "pks_nomor": "",
+    }
+    action = plan["action"] if plan else None
+    return {
+        "code": kab.code,
+        "name": kab.name,
+        "desa": v["desa"],
+        "kelurahan": v["kelurahan"],
+        "desa_terlindungi": desa_terlindungi,
+        "desa_persen": rules.desa_percent(desa_terlindungi, v["desa"]),
+        "tanpa_desa": v["desa"] == 0,
+        "perangkat_terdaftar": c.get("perangkat_terdaftar", 0),
+        "perangkat_terlindungi": c.get("perangkat_terlindungi", 0),
+        "perangkat_target": target,
+        "perangkat_persen": coverage_percent(c.get("perangkat_terlindungi", 0), target),
+        "rentan_dana_desa": c.get("rentan_dana_desa", 0),
+        "rentan_apbd": c.get("rentan_apbd", 0),
+        "rentan_lainnya": c.get("rentan_lainnya", 0),
+        "rentan_terdaftar": c.get("rentan_terdaftar", 0),
+        "tahap": str(tahap),
+        "tahap_label": Tahap(tahap).label,
+        "pks": has_pks,
+        "pks_status": str(agreement["pks_status"]),
+        "pks_berlaku_sampai": rules.iso(agreement["pks_berlaku_sampai"]),
+        "pks_nomor": agreement["pks_nomor"],
+        "rencana": action.description if action else "",
+        "rencana_tanggal": action.planned_on.isoformat() if action else None,
+        "rencana_terlambat": bool(plan and plan["terlambat"]),
+    }
+
+
+def _protected_desa_per_kabupaten(protected_official) -> dict[str, int]:
+    """``desa_terlindungi`` per kabupaten/kota: desa (not kelurahan: the same villages as the ``desa`` column)
+    with at least one protected official in the report month. ``protected_official`` is user-scoped memberships
+    (from scratch) or village summary rows, so both paths count the same villages."""
+    return {
+        g["kab"]: g["n"]
+        for g in protected_official.exclude(desa__type="kelurahan")
+        .annotate(kab=Substr("desa_id", 1, 5))
+        .values("kab")
+        .annotate(n=Count("desa_id", distinct=True))
+        .order_by()
+    }
+
+
+def _partly_protected(rows: list[dict], missing: list[dict], threshold) -> list[dict]:
+    """The ``sebagian`` regencies with their share of desa and the desa still without a protected official."""
+    by_kab: dict[str, list[dict]] = defaultdict(list)
+    for v in missing:
+        by_kab[v["code"][:5]].append({"code": v["code"], "name": v["name"]})
+    return [
+        {
+            "code": r["code"],
+            "name": r["name"],
+            "desa": r["desa"],
+            "desa_terlindungi": r["desa_terlindungi"],
+            "desa_persen": r["desa_persen"],
+            "ambang_persen": rules.threshold_percent(threshold),
+            "perangkat_terlindungi": r["perangkat_terlindungi"],
+            "pks_status": r["pks_status"],
+            "pks_berlaku_sampai": r["pks_berlaku_sampai"],
+            "rencana": r["rencana"],
+            "rencana_tanggal": r["rencana_tanggal"],
+            "rencana_terlambat": r["rencana_terlambat"],
+            "desa_belum": by_kab.get(r["code"], []),
+        }
+        for r in rows
+        if r["tahap"] == Tahap.SEBAGIAN
+    ]
 
 
 def _villages_without_protected(
@@ -270,6 +369,18 @@ def _villages_without_protected(
         {"code": code, "name": name, "kabupaten": kab_names.get(code[:5], "")}
         for code, name in qs.order_by("code").values_list("code", "name")
     ]
+
+
+def renewable(user, rows: list[dict]) -> set[str]:
+    """Codes of the report's regencies whose ended PKS the user may renew (record a new agreement): the regency
+    office and the province (and BPJS), who see "PKS berakhir pada …, perpanjang" with a link."""
+    from lindung.accounts.models import user_can
+
+    return {
+        r["code"]
+        for r in rows
+        if r["pks_status"] == PKSStatus.BERAKHIR and user_can(user, "change", r["code"])
+    }
 
 
 def data_version() -> int:
@@ -314,12 +425,14 @@ def cached(user, name: str, *parts, compute):
 
 
 def rakor_cached(*, user, region_code: str | None, as_of: dt.date) -> dict:
-    """``rakor`` for pages and the API, cached until the next audited write (or CACHE_SECONDS at most)."""
+    """``rakor`` for pages and the API, cached until the next audited write (or CACHE_SECONDS at most). The
+    protection threshold is part of the key: it is edited in the admin, which writes no audit event."""
     return cached(
         user,
         "rakor",
         region_code or "",
         as_of.isoformat(),
+        ReportSetting.get(rules.PROTECTION_THRESHOLD, as_of),
         compute=lambda: rakor(user=user, region_code=region_code, as_of=as_of),
     )
 
@@ -329,14 +442,34 @@ CACHE_SECONDS = 300
 
 def rakor_json(report: dict) -> dict:
     """The machine shape of INTERFACES.md: a list of per-regency objects plus ``total``."""
-    keys = ["code", "name", *rules.COUNT_KEYS, "tahap"]
-    extra = ["perangkat_persen", "tahap_label", "rencana", "rencana_tanggal", "pks"]
+    keys = [
+        "code",
+        "name",
+        *rules.COUNT_KEYS,
+        "tahap",
+        "pks_status",
+        "pks_berlaku_sampai",
+        "rencana_terlambat",
+    ]
+    extra = [
+        "perangkat_persen",
+        "desa_persen",
+        "tanpa_desa",
+        "tahap_label",
+        "rencana",
+        "rencana_tanggal",
+        "pks",
+        "pks_nomor",
+    ]
     return {
         "region": report["region"]["code"],
         "name": report["region"]["name"],
         "as_of": report["as_of"],
+        "ambang_desa_terlindungi": report["ambang_desa_terlindungi"],
         "rows": [{k: r[k] for k in keys + extra} for r in report["rows"]],
         "total": report["total"],
         "tanpa_perlindungan": report["tanpa_perlindungan"],
+        "sebagian_terlindungi": report["sebagian_terlindungi"],
+        "perlu_perhatian": report["perlu_perhatian"],
         "desa_tanpa_perangkat_terlindungi": report["desa_tanpa_perangkat_terlindungi"],
     }

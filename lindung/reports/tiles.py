@@ -40,7 +40,8 @@ def layout(codes: list[str], columns: int = 8) -> dict[str, tuple[int, int]]:
 
 
 def colour(row: dict) -> str:
-    """Red: nobody protected; amber: under 75% of the target; green otherwise."""
+    """Red: nobody protected; amber: ``sebagian`` (desa with a protected official below the threshold) or under
+    75% of the perangkat target; green otherwise."""
     protected = (
         row["perangkat_terlindungi"]
         + row["rentan_dana_desa"]
@@ -49,7 +50,19 @@ def colour(row: dict) -> str:
     )
     if protected == 0:
         return "red"
+    if row.get("tahap") == "sebagian":
+        return "amber"
     pct = row.get("perangkat_persen")
     if row["desa"] and (pct is None or pct < 75):
         return "amber"
     return "green"
+
+
+def alerts(row: dict) -> list[str]:
+    """What the tile says besides coverage (issue #18): an ended PKS, an overdue plan."""
+    out = []
+    if row.get("pks_status") == "berakhir":
+        out.append("PKS berakhir")
+    if row.get("rencana_terlambat"):
+        out.append("rencana terlambat")
+    return out

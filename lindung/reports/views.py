@@ -60,6 +60,7 @@ def rakor_page(request):
             "as_of": as_of,
             "chart": charts.bar_chart_svg(report["rows"]),
             "map": charts.tile_map_svg(report["rows"]),
+            "renewable": services.renewable(request.user, report["rows"]),
         },
     )
 

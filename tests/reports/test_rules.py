@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from lindung.agreements.rules import Tahap, coverage_percent, pipeline_stage
@@ -21,9 +23,16 @@ from lindung.reports.tiles import TILES, colour, layout
 def test_pipeline_stage_follows_the_data(
     has_pks, registered, billed, protected, expected
 ):
+    # Every desa has a protected official here: the stage is the data's furthest step.
     assert (
         pipeline_stage(
-            has_pks=has_pks, registered=registered, billed=billed, protected=protected
+            has_pks=has_pks,
+            registered=registered,
+            billed=billed,
+            protected=protected,
+            desa=10,
+            desa_terlindungi=10 if protected else 0,
+            threshold=Decimal("0.80"),
         )
         == expected
     )

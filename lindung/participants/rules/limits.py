@@ -61,13 +61,20 @@ def age_on(birth_date: dt.date, day: dt.date) -> int:
     )
 
 
-def age_problem(kind: str, birth_date: dt.date, day: dt.date) -> str | None:
-    """Why a person born on ``birth_date`` cannot be registered as ``kind`` on ``day``, or None."""
+_UNSET = object()
+
+
+def age_problem(
+    kind: str, birth_date: dt.date, day: dt.date, limit: object = _UNSET
+) -> str | None:
+    """Why a person born on ``birth_date`` cannot be registered as ``kind`` on ``day``, or None. ``limit``: the
+    row in force (an ``AgeLimit`` or None), when the caller looked it up once for many people."""
     if birth_date > day:
         return "tanggal lahir {} belum terjadi (setelah hari ini)".format(
             birth_date.strftime("%d-%m-%Y")
         )
-    limit = limit_for(kind, day)
+    if limit is _UNSET:
+        limit = limit_for(kind, day)
     if limit is None:
         return None
     age = age_on(birth_date, day)

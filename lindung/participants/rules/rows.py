@@ -35,7 +35,7 @@ from .cells import (
     split_titles,
 )
 from .columns import LABELS, MEMBERSHIP_FIELDS, PESERTA_FIELDS, memo
-from .limits import age_problem
+from .limits import age_problem, limit_for
 from .villages import Village, VillageError, VillageIndex
 
 
@@ -145,6 +145,7 @@ class RowCleaner:
     ) -> None:
         self.kind = kind
         self.today = today or dt.date.today()
+        self.age_limit = limit_for(kind, self.today)
         self.default_sumber_dana = default_sumber_dana
         self.strip_nul = strip_nul
         self.villages = villages
@@ -283,7 +284,7 @@ class RowCleaner:
                 (label["sex"], "jenis kelamin kosong; diisi dari NIK ({})".format(sex))
             )
         if isinstance(birth_date, dt.date) and not check.errors:
-            problem = age_problem(self.kind, birth_date, self.today)
+            problem = age_problem(self.kind, birth_date, self.today, self.age_limit)
             if problem:
                 errors.append((label["birth_date"], problem))
 

@@ -1,0 +1,102 @@
+"""The PKS page: ended agreements in red with "perpanjang" for those who may renew, overdue plans, marking done."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from lindung.agreements import services
+from lindung.agreements.models import PlannedAction
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date.today()
+ENDED = TODAY - dt.timedelta(days=40)
+
+
+@pytest.fixture
+def ended_pks(db):
+    services.save_pks(
+        actor=None,
+        kabupaten_code="53.01",
+        number="5301/PKS/BPJSTK/2022",
+        signed_on=dt.date(2022, 6, 10),
+        scope="both",
+        valid_to=ENDED,
+    )
+    return services.add_planned_action(
+        actor=None,
+        kabupaten_code="53.01",
+        planned_on=TODAY - dt.timedelta(days=5),
+        description="Dianggarkan pada APBD Perubahan",
+    )
+
+
+def _page(client, user, url="/pks/"):
+    client.login(username=user.username, password=PASSWORD)
+    return client.get(url).content.decode()
+
+
+def test_the_regency_office_sees_the_ended_pks_with_renew(
+    client, kabupaten_user, ended_pks
+):
+    from lindung.common.format import tanggal
+
+    body = _page(client, kabupaten_user)
+    assert 'id="pks-ended"' in body
+    assert "PKS berakhir pada {}".format(tanggal(ENDED)) in body
+    assert "perpanjang" in body and "?kabupaten=53.01#pks-form" in body
+    assert "Terlambat" in body and "Dianggarkan pada APBD Perubahan" in body
+
+
+def test_a_viewer_sees_the_ended_pks_but_no_renew_link(client, ended_pks):
+    from tests.conftest import make_user
+
+    body = _page(client, make_user("viewer", ["53"]))
+    assert "PKS berakhir pada" in body
+    assert "#pks-form\">perpanjang" not in body
+    assert "Tandai selesai" not in body
+
+
+def test_the_renew_link_prefills_the_regency(client, kabupaten_user, ended_pks):
+    body = _page(client, kabupaten_user, "/pks/?kabupaten=53.01")
+    assert 'name="pks-kabupaten"' in body and 'value="53.01"' in body
+
+
+def test_a_renewal_clears_the_alert(client, kabupaten_user, ended_pks):
+    client.login(username=kabupaten_user.username, password=PASSWORD)
+    response = client.post(
+        "/pks/",
+        {
+            "pks-kabupaten": "53.01",
+            "pks-number": "5301/PKS/BPJSTK/2026",
+            "pks-signed_on": TODAY.isoformat(),
+            "pks-valid_from": TODAY.isoformat(),
+            "pks-valid_to": (TODAY + dt.timedelta(days=1095)).isoformat(),
+            "pks-scope": "both",
+        },
+    )
+    assert response.status_code == 302
+    body = client.get("/pks/").content.decode()
+    assert 'id="pks-ended"' not in body and "(diperpanjang)" in body
+
+
+def test_marking_a_plan_done_from_the_page(client, kabupaten_user, ended_pks):
+    client.login(username=kabupaten_user.username, password=PASSWORD)
+    response = client.post(f"/pks/rencana/{ended_pks.pk}/selesai/")
+    assert response.status_code == 302
+    assert PlannedAction.objects.get(pk=ended_pks.pk).done
+    client.post(f"/pks/rencana/{ended_pks.pk}/selesai/", {"done": "0"})
+    assert not PlannedAction.objects.get(pk=ended_pks.pk).done
+
+
+def test_a_plan_of_another_regency_cannot_be_marked(client, operator_desa_y):
+    other = services.add_planned_action(
+        actor=None, kabupaten_code="53.01", planned_on=TODAY, description="Rahasia"
+    )
+    client.login(username=operator_desa_y.username, password=PASSWORD)
+    assert client.post(f"/pks/rencana/{other.pk}/selesai/").status_code == 404
+    assert client.get(f"/pks/rencana/{other.pk}/selesai/").status_code in (404, 405)
+    assert not PlannedAction.objects.get(pk=other.pk).done
