@@ -53,6 +53,24 @@ def _validation(request, exc):
 
 @api.exception_handler(ValidationError)
 def _domain_validation(request, exc):
+    code = getattr(exc, "code", None)
+    if code == "already_registered":
+        # The NIK has a membership: 409, naming it only when the caller may see it (participants.services).
+        kepesertaan = getattr(exc, "kepesertaan", None)
+        return _error(
+            request,
+            409,
+            code,
+            exc.messages[0],
+            {"kepesertaan_id": kepesertaan.pk if kepesertaan else None},
+        )
+    if code == "confirm_identity":
+        # Name, birth date or sex would change: send the same request with confirm_identity=true to save.
+        changes = [
+            {"field": f, "label": label, "old": old, "new": new}
+            for f, label, old, new in exc.changes
+        ]
+        return _error(request, 409, code, exc.messages[0], {"changes": changes})
     return _error(request, 400, "invalid", "; ".join(exc.messages))
 
 

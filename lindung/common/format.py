@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from lokal import format_rupiah
+
+from lindung.common.nik import mask
 from lokal import terbilang as _terbilang
 
 BULAN = [
@@ -37,10 +39,8 @@ def terbilang_rupiah(value) -> str:
 
 
 def mask_nik(nik: str | None) -> str:
-    """5320012345670001 → 5320••••••••0001 (UU PDP: show only region and serial)."""
-    if not nik:
-        return ""
-    return nik[:4] + "•" * (len(nik) - 8) + nik[-4:] if len(nik) > 8 else "•" * len(nik)
+    """5301045708850001 → 530104•••••••••• (see ``common.nik.mask``)."""
+    return mask(nik)
 
 
 def mask_date(value) -> str:

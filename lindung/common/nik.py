@@ -109,6 +109,26 @@ def zeroed_column(values: Iterable[object]) -> bool:
     return sum(v[-1] == "0" for v in niks) >= ZEROED_SHARE * len(niks)
 
 
+MASK_VISIBLE = 6
+
+
+def mask(nik: str | None) -> str:
+    """A NIK as every page, export, API answer and message shows it to a role that has not unmasked it (UU PDP):
+    the first six digits (province, regency, kecamatan as issued), the rest hidden.
+
+    The birth date (DDMMYY, day + 40 for women) and the serial are hidden together. Pages show the birth date and
+    sex, so the six date digits could be rebuilt from them, but the four serial digits cannot be taken from
+    anything shown: the full NIK stays unknown. (The old mask showed the first four and the last four digits, and
+    with the desa, birth date and sex shown beside it, every NIK could be rebuilt.) Two people in one list are
+    told apart by name and birth date, not by the NIK."""
+    if not nik:
+        return ""
+    text = str(nik)
+    if len(text) <= MASK_VISIBLE:
+        return "•" * len(text)
+    return text[:MASK_VISIBLE] + "•" * (len(text) - MASK_VISIBLE)
+
+
 def _sex_label(code: str) -> str:
     return "perempuan" if code == "P" else "laki-laki"
 

@@ -69,6 +69,8 @@ class KepesertaanIn(Schema):
     kpj: str | None = None
     phone: str | None = None
     version: int | None = None
+    # A change of name, birth date or sex is refused (409, old → new) until sent again with this set.
+    confirm_identity: bool = False
 
 
 class SaveOut(Schema):
@@ -138,7 +140,9 @@ def _save(request, data: dict) -> SaveOut:
 
 
 @router.post(
-    "", response={200: SaveOut, 201: SaveOut}, summary="Register (or update by NIK)"
+    "",
+    response={200: SaveOut, 201: SaveOut},
+    summary="Register; a NIK that already has a membership is 409 (update it with PUT)",
 )
 def create_peserta(request, payload: KepesertaanIn):
     result = _save(request, payload.dict())

@@ -56,6 +56,8 @@ class KepesertaanForm(forms.Form):
     kpj = forms.CharField(label="KPJ", max_length=20, required=False)
     phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Set by the page that showed the name/birth date/sex changes old → new (services.IdentityChange).
+    confirm_identity = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)

@@ -29,8 +29,12 @@ class Peserta(models.Model):
     name = models.CharField(max_length=150, db_index=True)
     # Titles the village writes with the name ("Drs.", "S.Pd"): KTP and BPJS names carry none, so they are kept
     # apart from the name that is matched and searched, and shown with it (``display_name``).
-    title_prefix = models.CharField(max_length=60, blank=True, default="", db_default="")
-    title_suffix = models.CharField(max_length=60, blank=True, default="", db_default="")
+    title_prefix = models.CharField(
+        max_length=60, blank=True, default="", db_default=""
+    )
+    title_suffix = models.CharField(
+        max_length=60, blank=True, default="", db_default=""
+    )
     birth_date = models.DateField()
     sex = models.CharField(max_length=1, choices=Sex.choices)
     phone = models.CharField(max_length=20, blank=True)

@@ -27,6 +27,52 @@ STALE = (
     "perubahan Anda."
 )
 
+ELSEWHERE = "NIK ini sudah terdaftar aktif di wilayah lain; hubungi BPJS."
+IDENTITY_FIELDS = ("name", "birth_date", "sex")
+
+
+class AlreadyRegistered(ValidationError):
+    """A new registration of a NIK that already has an active membership: never an update in disguise. Carries
+    the membership when the actor may see it (to offer "ubah data"), else None and a message naming nothing."""
+
+    def __init__(self, message: str, kepesertaan: Kepesertaan | None = None) -> None:
+        super().__init__(message, code="already_registered")
+        self.kepesertaan = kepesertaan
+
+
+class IdentityChange(ValidationError):
+    """A change of a person's name, birth date or sex, shown old → new and saved only once confirmed."""
+
+    def __init__(self, changes: list[tuple[str, str, str, str]]) -> None:
+        super().__init__(
+            "Perubahan data pribadi perlu dikonfirmasi: {}".format(
+                "; ".join(
+                    "{}: {} → {}".format(label, old, new)
+                    for _f, label, old, new in changes
+                )
+            ),
+            code="confirm_identity",
+        )
+        self.changes = changes
+
+
+def _shown(value) -> str:
+    if isinstance(value, dt.date):
+        return value.strftime("%d-%m-%Y")
+    return str(value or "–")
+
+
+def identity_changes(
+    person: Mapping[str, object], changes: Mapping[str, object]
+) -> list:
+    """(field, label, old, new) for each identity field ``changes`` alters."""
+    return [
+        (f, rules.LABELS[f], _shown(person.get(f)), _shown(changes[f]))
+        for f in IDENTITY_FIELDS
+        if f in changes
+    ]
+
+
 # Allowed status transitions; berhenti is final (a new registration makes a new membership).
 TRANSITIONS: dict[str, frozenset[str]] = {
     Status.TERDAFTAR: frozenset({Status.AKTIF, Status.NONAKTIF, Status.BERHENTI}),
@@ -141,9 +187,12 @@ def register_or_update(
             )
         )
         decision = rules.decide(record, existing)
+        target = data.get("kepesertaan_id")
+        if target in (None, "") and current is not None:
+            # Registering a NIK that already has a membership shows that person; it never updates silently.
+            _already_registered(actor, current)
         if decision.outcome == "conflict":
             raise ValidationError(decision.message)
-        target = data.get("kepesertaan_id")
         if target not in (None, "") and (current is None or current.pk != int(target)):
             # An edit of a membership that has ended (or belongs to someone else) must not re-register.
             raise ValidationError(
@@ -157,6 +206,11 @@ def register_or_update(
         ):
             raise ValidationError(STALE)
         _check_single_holder(record)
+        shown = identity_changes(
+            existing.person if existing else {}, decision.peserta_changes
+        )
+        if shown and not _truthy(data.get("confirm_identity")):
+            raise IdentityChange(shown)
         if decision.outcome == "insert":
             return _insert(
                 actor, record, peserta, decision, today or timezone.localdate()
@@ -166,6 +220,33 @@ def register_or_update(
         _update(actor, peserta, current, decision)
         current.refresh_from_db()
         return current, "updated"
+
+
+def _truthy(value) -> bool:
+    return value is True or str(value).strip().lower() in (
+        "1",
+        "true",
+        "ya",
+        "on",
+        "yes",
+    )
+
+
+def _already_registered(actor, current: Kepesertaan) -> None:
+    visible = (
+        actor is None
+        or Kepesertaan.objects.visible_to(actor).filter(pk=current.pk).exists()
+    )
+    if not visible:
+        raise AlreadyRegistered(ELSEWHERE)
+    raise AlreadyRegistered(
+        "NIK ini sudah terdaftar sebagai {} di {} ({}): buka Ubah data untuk mengubahnya, atau batalkan.".format(
+            Kind(current.kind).label,
+            current.desa.name if current.desa_id else "-",
+            current.peserta.display_name,
+        ),
+        current,
+    )
 
 
 def _check_single_holder(record: rules.Record) -> None:

@@ -209,12 +209,28 @@ def peserta_form(request, pk: int | None = None):
     if k is not None:
         form.fields["nik"].disabled = True
         form.fields["kind"].disabled = True
+        # The edit form shows the NIK as every page does: masked (the service takes it from the record).
+        form.initial["nik"] = mask_nik(k.peserta.nik)
+    context = {"form": form, "k": k}
     if request.method == "POST" and form.is_valid():
         try:
             data = form.service_data()
             if k is not None:
                 data["kepesertaan_id"] = k.pk
+                data["nik"], data["kind"] = k.peserta.nik, k.kind
             saved, outcome = services.register_or_update(actor=request.user, data=data)
+        except services.AlreadyRegistered as exc:
+            context["existing"] = exc.kepesertaan
+            form.add_error(None, exc.messages[0])
+        except services.IdentityChange as exc:
+            # Shown old → new; the next submit (same values, confirm_identity set) saves them.
+            context["identity_changes"] = exc.changes
+            data = request.POST.copy()
+            data["confirm_identity"] = "1"
+            form = KepesertaanForm(data, initial=form.initial)
+            if k is not None:
+                form.fields["nik"].disabled = form.fields["kind"].disabled = True
+            context["form"] = form
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
@@ -232,7 +248,7 @@ def peserta_form(request, pk: int | None = None):
                 }[outcome],
             )
             return redirect("participants:detail", pk=saved.pk)
-    return render(request, "participants/form.html", {"form": form, "k": k})
+    return render(request, "participants/form.html", context)
 
 
 def _post_action(request, pk: int, form_class, action) -> object:

@@ -41,12 +41,19 @@ def test_it_registers_a_perangkat_with_history_and_audit(operator_desa):
 
 def test_same_data_again_is_unchanged_and_a_change_updates_in_place(operator_desa):
     k, _ = services.register_or_update(actor=operator_desa, data=perangkat_data())
+    # A second registration of the same NIK shows the person instead of updating it (issue 18).
+    with pytest.raises(services.AlreadyRegistered) as again:
+        services.register_or_update(actor=operator_desa, data=perangkat_data())
+    assert again.value.kepesertaan.pk == k.pk
     assert (
-        services.register_or_update(actor=operator_desa, data=perangkat_data())[1]
+        services.register_or_update(
+            actor=operator_desa, data=perangkat_data(kepesertaan_id=k.pk)
+        )[1]
         == "unchanged"
     )
     k2, outcome = services.register_or_update(
-        actor=operator_desa, data=perangkat_data(wage="Rp 2.500.000")
+        actor=operator_desa,
+        data=perangkat_data(wage="Rp 2.500.000", kepesertaan_id=k.pk),
     )
     assert (
         outcome == "updated"
@@ -70,7 +77,7 @@ def test_it_refuses_invalid_data_with_indonesian_messages(operator_desa):
 
 def test_same_nik_active_in_another_village_is_a_conflict(bpjs_user):
     make_kepesertaan(bpjs_user)
-    with pytest.raises(ValidationError, match="sudah terdaftar aktif"):
+    with pytest.raises(ValidationError, match="sudah terdaftar"):
         services.register_or_update(
             actor=bpjs_user, data=perangkat_data(desa_code=DESA_X2)
         )
@@ -112,11 +119,13 @@ def test_viewer_cannot_register(viewer_user):
 def test_a_stale_edit_is_refused(operator_desa):
     k, _ = services.register_or_update(actor=operator_desa, data=perangkat_data())
     services.register_or_update(
-        actor=operator_desa, data=perangkat_data(wage="2500000", version=k.version)
+        actor=operator_desa,
+        data=perangkat_data(wage="2500000", version=k.version, kepesertaan_id=k.pk),
     )
     with pytest.raises(ValidationError, match="sudah diubah oleh pengguna lain"):
         services.register_or_update(
-            actor=operator_desa, data=perangkat_data(wage="2600000", version=k.version)
+            actor=operator_desa,
+            data=perangkat_data(wage="2600000", version=k.version, kepesertaan_id=k.pk),
         )
 
 
@@ -236,7 +245,8 @@ def test_a_blank_field_in_the_form_clears_the_stored_value(operator_desa):
     )
     assert k.peserta.phone == "081234567890"
     services.register_or_update(
-        actor=operator_desa, data=perangkat_data(phone="", version=k.version)
+        actor=operator_desa,
+        data=perangkat_data(phone="", version=k.version, kepesertaan_id=k.pk),
     )
     k.peserta.refresh_from_db()
     assert k.peserta.phone == ""

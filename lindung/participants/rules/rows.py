@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from lindung.common.dates import parse_date
-from lindung.common.nik import check_nik
+from lindung.common.nik import check_nik, mask
 from lindung.common.spreadsheet import cell_text
 
 from ..choices import (
@@ -555,6 +555,6 @@ def single_holder_conflict(
     holder = holders.get((record.desa, record.jabatan))
     if holder and holder != record.nik:
         return "desa {} sudah punya {} aktif (NIK {}); hentikan kepesertaan itu dulu".format(
-            record.desa, Jabatan(record.jabatan).label, holder[:4] + "…" + holder[-4:]
+            record.desa, Jabatan(record.jabatan).label, mask(holder)
         )
     return None
