@@ -83,9 +83,11 @@ def _reload_reference_data() -> None:
                 apps, None
             )
     # A later data migration of a table the loop already found filled (issue #18: the protection threshold).
-    if not apps.get_model("agreements", "ReportSetting").objects.filter(
-        key="ambang_desa_terlindungi"
-    ).exists():
+    if (
+        not apps.get_model("agreements", "ReportSetting")
+        .objects.filter(key="ambang_desa_terlindungi")
+        .exists()
+    ):
         importlib.import_module(
             "lindung.agreements.migrations.0003_protection_threshold"
         ).load(apps, None)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from lokal import format_rupiah
+from lokal import terbilang as _terbilang
 
 from lindung.common.nik import mask
-from lokal import terbilang as _terbilang
 
 BULAN = [
     "Januari",

@@ -176,13 +176,14 @@ def coverage(
     return {
         "kepesertaan": kep.pk,
         "covered": services.coverage_on(kep, end),
-        "paid_through": services.paid_through(kep),
+        "paid_through": services.paid_through(kep, end),
         "contribution_months": services.contribution_months(kep, end),
         "strip": [
             {
                 "period": f"{s['period']:%Y-%m}",
                 "covered": s["covered"],
                 "billed": s["billed"],
+                "state": s["state"],
             }
             for s in strip
         ],

@@ -44,7 +44,7 @@ def _lines(kepesertaan) -> dict[dt.date, dict]:
     return {
         x["period"]: x
         for x in TagihanLine.objects.filter(kepesertaan_id=kid).values(
-            "period", "paid", "total", "paid_on", "segment"
+            "period", "paid", "total", "paid_on", "segment", "tagihan__due_date"
         )
     }
 
@@ -116,20 +116,59 @@ def contribution_months(kepesertaan, until: dt.date) -> int:
     ).count()
 
 
-def paid_through(kepesertaan) -> dt.date | None:
-    """Last day of the latest fully paid month, or ``None``."""
+def paid_through(kepesertaan, on: dt.date | None = None) -> dt.date | None:
+    """ "Lunas sampai": the last day of the unbroken run of fully paid months that holds ``on``'s month (default:
+    today), months paid ahead included; ``None`` when that month is not paid ("belum lunas bulan ini").
+
+    A paid month after an unpaid one never makes the months between look paid: the latest paid month alone said
+    "Lunas sampai 31 Desember" while September to November were unpaid."""
     kid = getattr(kepesertaan, "pk", kepesertaan)
-    last = (
-        TagihanLine.objects.filter(kepesertaan_id=kid, paid__gte=F("total"))
-        .order_by("-period")
-        .values_list("period", flat=True)
-        .first()
+    month = rules.month_start(on or timezone.localdate())
+    paid = set(
+        TagihanLine.objects.filter(
+            kepesertaan_id=kid, paid__gte=F("total"), period__gte=month
+        ).values_list("period", flat=True)
     )
-    return rules.month_end(last) if last else None
+    if month not in paid:
+        return None
+    last = month
+    while rules.add_months(last, 1) in paid:
+        last = rules.add_months(last, 1)
+    return rules.month_end(last)
 
 
-def coverage_strip(kepesertaan, end: dt.date, months: int = 12) -> list[dict]:
-    """``months`` months ending with ``end``'s month, oldest first: ``{"period", "covered", "billed"}``."""
+# The state of a month on the coverage strip (its legend says the same words).
+LUNAS, TENGGANG, BELUM_DIBAYAR, TIDAK_AKTIF = (
+    "lunas",
+    "masa_tenggang",
+    "belum_dibayar",
+    "tidak_aktif",
+)
+
+
+def _month_state(
+    line: dict | None, covered: bool, unpaid_run: int, today: dt.date, setting
+) -> str:
+    """lunas: covered. masa tenggang: billed, not paid, and still within its time: before the due date, or (BPU)
+    fewer consecutive unpaid months than make the membership lapse. belum dibayar: billed and past that. tidak
+    aktif: not billed (not a member then, ended, or lapsed)."""
+    if covered:
+        return LUNAS
+    if line is None:
+        return TIDAK_AKTIF
+    due = line.get("tagihan__due_date")
+    if due is not None and today <= due:
+        return TENGGANG
+    if line["segment"] == "bpu" and unpaid_run < setting.bpu_lapse_months:
+        return TENGGANG
+    return BELUM_DIBAYAR
+
+
+def coverage_strip(
+    kepesertaan, end: dt.date, months: int = 12, today: dt.date | None = None
+) -> list[dict]:
+    """``months`` months ending with ``end``'s month, oldest first: ``{"period", "covered", "billed", "state"}``
+    (``state``: lunas, masa_tenggang, belum_dibayar or tidak_aktif, see ``_month_state``)."""
     last = rules.month_start(end)
     setting = current_setting(last)
     lines = _lines(kepesertaan)
@@ -139,10 +178,20 @@ def coverage_strip(kepesertaan, end: dt.date, months: int = 12) -> list[dict]:
     ]
     periods = [rules.add_months(last, -i) for i in range(months - 1, -1, -1)]
     flags = _covered_series(lines, lead + periods, setting)[len(lead) :]
-    return [
-        {"period": p, "covered": c, "billed": p in lines}
-        for p, c in zip(periods, flags, strict=True)
-    ]
+    today = today or timezone.localdate()
+    out, run = [], 0
+    for p, c in zip(periods, flags, strict=True):
+        line = lines.get(p)
+        run = 0 if c or line is None else run + 1
+        out.append(
+            {
+                "period": p,
+                "covered": c,
+                "billed": line is not None,
+                "state": _month_state(line, c, run, today, setting),
+            }
+        )
+    return out
 
 
 def arrears_months(payer_or_kepesertaan, on: dt.date) -> int:

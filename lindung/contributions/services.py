@@ -551,6 +551,7 @@ def record_payment(
         raise ValidationError(
             f"Tagihan {tagihan.number} bukan milik pembayar {payer.code}"
         )
+    check_payment_date(paid_at, tagihan)
     with transaction.atomic():
         payment = Pembayaran.objects.create(
             payer=payer,
@@ -576,6 +577,38 @@ def record_payment(
             },
         )
     return payment
+
+
+# No contribution under these programmes was paid before this: an earlier date is a typing error.
+EARLIEST_PAYMENT = dt.date(2000, 1, 1)
+
+
+def check_payment_date(paid_at: dt.date, tagihan: Tagihan | None = None) -> None:
+    """A payment date within reason, on every path (form, API, CLI, payment file): not after today (a date typed
+    as 9999-12-31 once made a late fee over 95,675 months), not before 2000, and not before the period of the bill
+    it names (a payment made ahead is recorded without naming a bill and becomes credit)."""
+    if not isinstance(paid_at, dt.date):
+        raise ValidationError("Tanggal bayar tidak valid.")
+    today = timezone.localdate()
+    if paid_at > today:
+        raise ValidationError(
+            "Tanggal bayar {} setelah hari ini ({}): periksa tanggalnya.".format(
+                paid_at.strftime("%d-%m-%Y"), today.strftime("%d-%m-%Y")
+            )
+        )
+    if paid_at < EARLIEST_PAYMENT:
+        raise ValidationError(
+            "Tanggal bayar {} tidak wajar: periksa tahunnya.".format(
+                paid_at.strftime("%d-%m-%Y")
+            )
+        )
+    if tagihan is not None and paid_at < tagihan.period:
+        raise ValidationError(
+            "Tanggal bayar {} sebelum masa tagihan {} ({:%m-%Y}): pembayaran di muka dicatat tanpa memilih "
+            "tagihan, dan menjadi saldo untuk tagihan berikutnya.".format(
+                paid_at.strftime("%d-%m-%Y"), tagihan.number, tagihan.period
+            )
+        )
 
 
 def payer_credit(payer: Payer) -> int:

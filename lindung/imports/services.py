@@ -46,7 +46,7 @@ from lindung.participants.choices import (
     Status,
 )
 from lindung.participants.models import Kepesertaan, Peserta, StatusHistory
-from lindung.participants.services import village_index
+from lindung.participants.services import identity_changes, village_index
 from lindung.regions.models import Region
 
 from .cleaning import Row as _Row
@@ -537,6 +537,16 @@ def _decide(
             continue
         if record.jabatan in SINGLE_HOLDER_JABATAN:
             holder_row[key] = row.row
+        for field, label, old, new in identity_changes(
+            row.existing.person if row.existing else {}, decision.peserta_changes
+        ):
+            # Audited with old and new values; listed so that a check run ("uji coba") shows it before saving.
+            row.warnings.append(
+                (
+                    labels.get(field, label),
+                    "{} berubah: {} → {}".format(label, old, new),
+                )
+            )
         row.decision = decision
         row.outcome = {"insert": "inserted", "update": "updated"}.get(
             decision.outcome, decision.outcome

@@ -21,7 +21,7 @@ def bar_chart_svg(rows: list[dict]) -> str:
         return ""
     top = max(max(r["perangkat_terlindungi"], r["perangkat_target"]) for r in rows) or 1
     bar_h, gap, label_w, width = 16, 4, 190, 420
-    height = len(rows) * (bar_h + gap) + 24
+    height = len(rows) * (bar_h + gap) + 38
     parts = [
         f'<svg class="chart" viewBox="0 0 {label_w + width + 110} {height}" role="img" '
         f'aria-label="Perangkat desa terlindungi per kabupaten/kota" width="100%">'
@@ -47,9 +47,10 @@ def bar_chart_svg(rows: list[dict]) -> str:
             f"{r['perangkat_terlindungi']:,}</text>".replace(",", ".")
         )
     parts.append(
+        f'<text x="{label_w}" y="{height - 20}" font-size="10" fill="#5b6776">'
+        "Warna: merah = belum ada yang terlindungi, kuning = sebagian terlindungi</text>"
         f'<text x="{label_w}" y="{height - 6}" font-size="10" fill="#5b6776">'
-        "Warna: merah = belum ada yang terlindungi, kuning = sebagian terlindungi atau &lt; 75% target, "
-        "hijau = lainnya; abu-abu = target</text></svg>"
+        "atau &lt; 75% target, hijau = lainnya; abu-abu = target</text></svg>"
     )
     return mark_safe("".join(parts))
 
@@ -78,7 +79,7 @@ def tile_map_svg(rows: list[dict]) -> str:
         pct = "–" if r["perangkat_persen"] is None else f"{r['perangkat_persen']:.0f}%"
         pct_size = 12
         if r.get("tanpa_desa"):
-            pct, pct_size = "tidak ada desa", 9
+            pct, pct_size = "tidak ada desa", 8
         notes = alerts(r)
         # Issue #18: an ended PKS or an overdue plan draws a dark-red frame and says so (the fill stays coverage).
         frame = ' stroke="#641e16" stroke-width="5"' if notes else ""
@@ -92,9 +93,10 @@ def tile_map_svg(rows: list[dict]) -> str:
                 f'fill="#fff">{escape(word)}</text>'
             )
         if notes:
+            label = notes[0] if len(notes) == 1 else "PKS + rencana"
             parts.append(
-                f'<text x="{x + size / 2}" y="{y + size - 22}" text-anchor="middle" font-size="8" '
-                f'font-weight="700" fill="#fff" class="alert">{escape(" · ".join(notes))}</text>'
+                f'<text x="{x + size / 2}" y="{y + size - 22}" text-anchor="middle" font-size="7" '
+                f'font-weight="700" fill="#fff" class="alert">{escape(label)}</text>'
             )
         parts.append(
             f'<text x="{x + size / 2}" y="{y + size - 8}" text-anchor="middle" font-size="{pct_size}" '

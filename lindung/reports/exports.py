@@ -375,7 +375,8 @@ def to_pdf(
 def _pdf_table(pdf, report: dict) -> None:
     from fpdf.fonts import FontFace
 
-    widths = (11, 40, 12, 10, 14, 16, 16, 14, 13, 15, 14, 14, 24, 26, 38)
+    # Each at least its widest heading word or figure at 7 pt plus the cell padding (A4 landscape: 277 mm).
+    widths = (10, 40, 9, 8, 18, 14, 15, 10, 13, 15, 10, 11, 25, 34, 45)
     labels = [
         "Kode",
         "Kabupaten/Kota",
@@ -474,7 +475,8 @@ def _pdf_line(pdf, text: str, r: dict) -> None:
     pdf.multi_cell(0, 5, _latin1(text), new_x="LMARGIN", new_y="NEXT")
     notes = []
     if r.get("pks_status") == "berakhir":
-        notes.append("PKS " + rules.pks_text(r).lower())
+        text = rules.pks_text(r)
+        notes.append("PKS " + text[:1].lower() + text[1:])
     if r.get("rencana"):
         notes.append("Rencana: " + rules.plan_text(r))
     for note in notes:
@@ -549,7 +551,21 @@ def _pdf_flagged(pdf, report: dict) -> None:
     if not flagged:
         pdf.cell(0, 5, "Tidak ada.", new_x="LMARGIN", new_y="NEXT")
     for r in flagged:
-        _pdf_line(pdf, "- {} {}".format(r["code"], r["name"]), r)
+        notes = []
+        if r["pks_status"] == "berakhir":
+            text = rules.pks_text(r)
+            notes.append("PKS " + text[:1].lower() + text[1:])
+        if r["rencana_terlambat"]:
+            notes.append("rencana " + rules.plan_text(r))
+        pdf.set_text_color(*RED)
+        pdf.multi_cell(
+            0,
+            5,
+            _latin1("- {} {}: {}".format(r["code"], r["name"], "; ".join(notes))),
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        pdf.set_text_color(0, 0, 0)
 
 
 def _bar_chart(pdf, report: dict) -> None:

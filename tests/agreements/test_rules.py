@@ -84,8 +84,8 @@ def test_without_a_recorded_threshold_every_desa_is_needed():
 
 def test_sebagian_sits_between_billed_and_protected():
     values = list(Tahap.values)
-    assert values.index("ditagih") < values.index("sebagian") < values.index(
-        "terlindungi"
+    assert (
+        values.index("ditagih") < values.index("sebagian") < values.index("terlindungi")
     )
     assert Tahap.SEBAGIAN.label == "Sebagian terlindungi"
 
@@ -123,7 +123,11 @@ def test_a_renewal_is_the_latest_agreement_whenever_it_was_signed():
 @pytest.mark.parametrize(
     ("planned_on", "done", "expected"),
     [
-        (dt.date(2026, 9, 30), False, True),  # Sabu Raijua's September plan, undone in December
+        (
+            dt.date(2026, 9, 30),
+            False,
+            True,
+        ),  # Sabu Raijua's September plan, undone in December
         (dt.date(2026, 9, 30), True, False),
         (DAY, False, False),  # due today: not late yet
         (dt.date(2026, 12, 15), False, False),

@@ -8,7 +8,6 @@ import pytest
 
 from lindung.agreements import services
 from lindung.agreements.models import PlannedAction
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +34,7 @@ def ended_pks(db):
 
 
 def _page(client, user, url="/pks/"):
-    client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client.get(url).content.decode()
 
 
@@ -56,7 +55,7 @@ def test_a_viewer_sees_the_ended_pks_but_no_renew_link(client, ended_pks):
 
     body = _page(client, make_user("viewer", ["53"]))
     assert "PKS berakhir pada" in body
-    assert "#pks-form\">perpanjang" not in body
+    assert '#pks-form">perpanjang' not in body
     assert "Tandai selesai" not in body
 
 
@@ -66,7 +65,7 @@ def test_the_renew_link_prefills_the_regency(client, kabupaten_user, ended_pks):
 
 
 def test_a_renewal_clears_the_alert(client, kabupaten_user, ended_pks):
-    client.login(username=kabupaten_user.username, password=PASSWORD)
+    client.force_login(kabupaten_user)
     response = client.post(
         "/pks/",
         {
@@ -84,7 +83,7 @@ def test_a_renewal_clears_the_alert(client, kabupaten_user, ended_pks):
 
 
 def test_marking_a_plan_done_from_the_page(client, kabupaten_user, ended_pks):
-    client.login(username=kabupaten_user.username, password=PASSWORD)
+    client.force_login(kabupaten_user)
     response = client.post(f"/pks/rencana/{ended_pks.pk}/selesai/")
     assert response.status_code == 302
     assert PlannedAction.objects.get(pk=ended_pks.pk).done
@@ -96,7 +95,7 @@ def test_a_plan_of_another_regency_cannot_be_marked(client, operator_desa_y):
     other = services.add_planned_action(
         actor=None, kabupaten_code="53.01", planned_on=TODAY, description="Rahasia"
     )
-    client.login(username=operator_desa_y.username, password=PASSWORD)
+    client.force_login(operator_desa_y)
     assert client.post(f"/pks/rencana/{other.pk}/selesai/").status_code == 404
     assert client.get(f"/pks/rencana/{other.pk}/selesai/").status_code in (404, 405)
     assert not PlannedAction.objects.get(pk=other.pk).done

@@ -109,11 +109,13 @@ def test_coverage_strip_fragment():
         "contributions/_coverage_strip.html",
         {
             "strip": services.coverage_strip(k, dt.date(2025, 2, 1), months=2),
-            "paid_through": services.paid_through(k),
+            "paid_through": services.paid_through(k, dt.date(2025, 2, 1)),
         },
     )
+    # January paid; February billed? no: not billed yet, so not active; and not paid this month.
     assert (
-        html.count('class="on"') == 1
-        and html.count('class="off"') == 1
+        html.count('data-state="lunas"') == 1
+        and html.count('data-state="tidak_aktif"') == 1
         and "2025" in html
+        and "paid-through" in html
     )

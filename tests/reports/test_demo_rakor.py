@@ -47,6 +47,28 @@ def test_demo_reproduces_ntt_figures_and_is_deterministic(tmp_path):
         and sbd["tahap"] == "ditagih"
     )
     assert {r["code"] for r in report["tanpa_perlindungan"]} == {"53.18", "53.20"}
+    # Issue #18: about 97 % of the paying regencies' desa have a protected official, above the 80 % threshold,
+    # so all 19 are "terlindungi" and none "sebagian"; Kota Kupang has no desa and is weighed on its workers.
+    assert all(rows[c]["tahap"] == "terlindungi" for c in protected_kabs)
+    assert all(rows[c]["desa_persen"] >= 80 for c in protected_kabs)
+    assert report["sebagian_terlindungi"] == []
+    assert rows["53.71"]["tanpa_desa"] and rows["53.71"]["tahap"] == "terlindungi"
+    assert total["desa_terlindungi"] == sum(
+        r["desa_terlindungi"] for r in rows.values()
+    )
+    assert total["desa_terlindungi"] == total["desa"] - len(
+        report["desa_tanpa_perangkat_terlindungi"]
+    )
+    # The demo's agreements run three years from 2022–2024: those ended by today say so until renewed.
+    from lindung.agreements.models import PKS
+
+    ended = {p.kabupaten_id for p in PKS.objects.filter(valid_to__lt=today)} - set(
+        PKS.objects.filter(valid_to__gte=today).values_list("kabupaten_id", flat=True)
+    )
+    assert {c for c, r in rows.items() if r["pks_status"] == "berakhir"} == ended
+    assert sabu["pks_status"] == "belum_ada"
+    # Sabu Raijua's plan for 30 September 2026 is overdue once that day has passed undone.
+    assert sabu["rencana_terlambat"] is (today > dt.date(2026, 9, 30))
     unprotected_villages = {
         v["code"] for v in report["desa_tanpa_perangkat_terlindungi"]
     }
@@ -98,12 +120,28 @@ def test_demo_reproduces_ntt_figures_and_is_deterministic(tmp_path):
         "rentan_apbd",
         "rentan_lainnya",
         "tahap",
+        "desa_terlindungi",
+        "pks_status",
+        "pks_berlaku_sampai",
+        "rencana_terlambat",
     }
     assert all(keys <= set(r) for r in data["rows"]) and keys - {
         "code",
         "name",
         "tahap",
+        "pks_status",
+        "pks_berlaku_sampai",
+        "rencana_terlambat",
     } <= set(data["total"])
+    assert {r["tahap"] for r in data["rows"]} <= {
+        "belum_ada_pks",
+        "pks_ditandatangani",
+        "data_diterima",
+        "ditagih",
+        "sebagian",
+        "terlindungi",
+    }
+    assert {r["pks_status"] for r in data["rows"]} <= {"aktif", "berakhir", "belum_ada"}
 
     # PDF and XLSX are produced and readable.
     assert exports.to_pdf(report)[:5] == b"%PDF-"

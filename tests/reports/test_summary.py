@@ -11,6 +11,7 @@ import random
 
 import pytest
 from django.db.models import F
+from django.utils import timezone
 
 from lindung.accounts.models import AuditEvent
 from lindung.claims import services as claims
@@ -205,7 +206,11 @@ class Actions:
             amount = bill.total - bill.paid
             if self.rng.random() < 0.3 and amount > 1:
                 amount //= 2
-            paid_at = bill.period + dt.timedelta(days=self.rng.randrange(0, 45))
+            # Never after today: record_payment refuses a future date (issue 18).
+            paid_at = min(
+                bill.period + dt.timedelta(days=self.rng.randrange(0, 45)),
+                timezone.localdate(),
+            )
             record_payment(actor=None, payer=bill.payer, amount=amount, paid_at=paid_at)
 
     def settle(self) -> None:
@@ -473,15 +478,19 @@ def test_serve_enqueues_the_daily_refresh_at_start_and_then_waits(monkeypatch):
         "lindung.reports.tasks.refresh_today_task",
         SimpleNamespace(enqueue=lambda: waits.append("run")),
     )
+    monkeypatch.setattr(
+        "lindung.contributions.tasks.refresh_status_task",
+        SimpleNamespace(enqueue=lambda: waits.append("status")),
+    )
     real_wait = stopping.wait
 
     def wait(seconds):
         waits.append(seconds)
-        if len(waits) > 2:
+        if len(waits) > 3:
             stopping.set()
         return real_wait(0)
 
     monkeypatch.setattr(stopping, "wait", wait)
     serve._daily(stopping)
-    assert waits[0] == 0.0 and waits[1] == "run"
-    assert 5 * 60 < waits[2] <= 24 * 3600 + 5 * 60
+    assert waits[0] == 0.0 and waits[1:3] == ["status", "run"]
+    assert 5 * 60 < waits[3] <= 24 * 3600 + 5 * 60

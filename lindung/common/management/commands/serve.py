@@ -97,12 +97,15 @@ def _daily(stopping: threading.Event) -> None:
     memberships). Several servers enqueueing it is harmless: the second run finds the summary current."""
     from django.db import close_old_connections
 
+    from lindung.contributions.tasks import refresh_status_task
     from lindung.reports.summary import seconds_to_next_day
     from lindung.reports.tasks import refresh_today_task
 
     wait = 0.0
     while not stopping.wait(wait):
         try:
+            # The stored status first (it follows the paid bills), then the summary that counts it.
+            refresh_status_task.enqueue()
             refresh_today_task.enqueue()
         # Never take the server down: say so, and try again tomorrow.
         except Exception as exc:
