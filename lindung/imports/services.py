@@ -10,8 +10,10 @@ committed and the counters true; running the file again reports those rows as un
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import hashlib
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -29,6 +31,7 @@ from lindung.common.bulk import (
     prepare_dicts,
     write_prepared,
 )
+from lindung.common.nik import mask
 from lindung.common.spreadsheet import (
     SpreadsheetError,
     cell_text,
@@ -125,6 +128,16 @@ def run_import(
         dry_run=dry_run,
         sumber_dana=sumber_dana,
     )
+    running = _same_file_running(batch)
+    if running is not None:
+        message = (
+            "berkas yang sama sedang berjalan sebagai impor #{} (mulai {:%d-%m-%Y %H:%M}); tunggu sampai selesai, "
+            "lalu impor ulang bila perlu (impor ulang tidak mengubah baris yang sudah tersimpan)".format(
+                running.pk, timezone.localtime(running.created_at)
+            )
+        )
+        _fail(batch, message)
+        raise ImportFileError(message)
     try:
         _run(
             batch,
@@ -140,9 +153,44 @@ def run_import(
         _fail(batch, str(exc))
         raise ImportFileError(str(exc)) from None
     except Exception as exc:
-        _fail(batch, "impor berhenti karena kesalahan sistem: {}".format(exc))
+        # Never a full NIK in a message or a log: PostgreSQL's duplicate-key DETAIL quotes the key.
+        message = "impor berhenti karena kesalahan sistem: {}".format(
+            masked_niks(str(exc))
+        )
+        _fail(batch, message)
+        if masked_niks(str(exc)) != str(exc):
+            raise RuntimeError(message) from None
         raise
     return batch
+
+
+# A batch still "running" after this long has died (a killed worker); it no longer holds its file.
+RUNNING_STALE_AFTER = dt.timedelta(hours=6)
+_NIK_IN_TEXT = re.compile(r"(?<!\d)\d{16}(?!\d)")
+
+
+def masked_niks(text: str) -> str:
+    """``text`` with every 16-digit number masked as pages mask a NIK."""
+    return _NIK_IN_TEXT.sub(lambda m: mask(m.group(0)), text)
+
+
+def _same_file_running(batch: ImportBatch) -> ImportBatch | None:
+    """An earlier import of the same file (same SHA-256 and kind) still running: the later one stands down, so two
+    uploads of one file at once never race on the same rows. Of two that start together, the older batch runs."""
+    if batch.dry_run or not batch.sha256:
+        return None
+    return (
+        ImportBatch.objects.filter(
+            sha256=batch.sha256,
+            kind=batch.kind,
+            dry_run=False,
+            state=ImportBatch.State.RUNNING,
+            pk__lt=batch.pk,
+            created_at__gte=timezone.now() - RUNNING_STALE_AFTER,
+        )
+        .order_by("pk")
+        .first()
+    )
 
 
 def default_sumber_dana(value: str | None) -> str:

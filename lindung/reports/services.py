@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
@@ -118,6 +119,24 @@ def _kabupaten_counts(grouped) -> dict[str, dict[str, int]]:
     return counts
 
 
+# No JKK/JKM membership of these programmes is older than PP 44/2015; a report date before that is a typing error.
+EARLIEST_REPORT_DATE = dt.date(2015, 1, 1)
+
+
+def check_as_of(as_of: dt.date) -> None:
+    """A report date within the data's years (2015 to today), on every path (page, API, CLI): a date such as
+    9999-12-31 once broke the rakor for every later date and kept old summaries from being cleaned up."""
+    today = dt.date.today()
+    if not isinstance(as_of, dt.date) or not EARLIEST_REPORT_DATE <= as_of <= today:
+        raise ValidationError(
+            "Tanggal laporan {} di luar rentang data ({} sampai hari ini, {}).".format(
+                as_of.isoformat() if isinstance(as_of, dt.date) else as_of,
+                EARLIEST_REPORT_DATE.strftime("%d-%m-%Y"),
+                today.strftime("%d-%m-%Y"),
+            )
+        )
+
+
 def rakor(
     *, user, region_code: str | None, as_of: dt.date, from_scratch: bool = False
 ) -> dict:
@@ -129,6 +148,7 @@ def rakor(
     The membership counts come from the per-village summary (``reports.summary``, brought up to date first);
     ``from_scratch=True`` counts the memberships directly with the same ``membership_counts`` (the reference the
     summary is tested against, and the benchmark baseline)."""
+    check_as_of(as_of)
     region = get_object_or_404(Region, code=region_code) if region_code else None
     kabs = _visible_kabupaten(user, _region_kabupaten(region))
     village_qs = Region.objects.filter(level=4)

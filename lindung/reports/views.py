@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
@@ -37,7 +37,11 @@ def _params(request) -> tuple[str, dt.date]:
             else dt.date.today()
         )
     except ValueError:
-        raise Http404("tanggal tidak valid") from None
+        raise BadRequest("Tanggal tidak valid (pakai YYYY-MM-DD).") from None
+    try:
+        services.check_as_of(as_of)
+    except ValidationError as exc:
+        raise BadRequest(exc.messages[0]) from None
     if not user_can(request.user, "view", region or None) or (
         not region and not is_national(request.user)
     ):

@@ -301,3 +301,39 @@ def test_a_viewer_sees_the_ended_pks_without_the_renew_link(client, flagged):
     body = client.get("/laporan/rakor/?region=53").content.decode()
     assert "PKS berakhir pada {}".format(tanggal(ENDED)) in body
     assert "#pks-form" not in body
+
+
+@pytest.mark.parametrize("as_of", ["9999-12-31", "1990-01-01", "2014-12-31"])
+def test_a_report_date_outside_the_data_years_is_refused_on_every_path(
+    client, provinsi_user, as_of
+):
+    import datetime as dt
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    client.force_login(provinsi_user)
+    page = client.get("/laporan/rakor/?region=53&as_of=" + as_of)
+    assert page.status_code == 400
+    api = client.get("/api/v1/reports/rakor?region=53&as_of=" + as_of)
+    assert api.status_code in (400, 422) and "rentang data" in api.content.decode()
+    with pytest.raises(CommandError, match="di luar rentang data"):
+        call_command(
+            "report",
+            "rakor",
+            "--region",
+            "53",
+            "--as-of",
+            as_of,
+            "--format",
+            "json",
+            "--out",
+            "-",
+        )
+    # A date within the data's years still works.
+    assert (
+        client.get(
+            "/laporan/rakor/?region=53&as_of=" + dt.date.today().isoformat()
+        ).status_code
+        == 200
+    )

@@ -4,6 +4,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
@@ -64,6 +65,8 @@ class Command(BaseCommand):
             data = services.rakor(user=None, region_code=region or None, as_of=day)
         except Http404:
             raise CommandError(f"Kode wilayah tidak ditemukan: {region}") from None
+        except ValidationError as exc:
+            raise CommandError(exc.messages[0]) from None
         payload = FORMATS[format](data)
         if out == "-":
             sys.stdout.buffer.write(payload)
