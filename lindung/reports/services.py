@@ -124,15 +124,16 @@ EARLIEST_REPORT_DATE = dt.date(2015, 1, 1)
 
 
 def check_as_of(as_of: dt.date) -> None:
-    """A report date within the data's years (2015 to today), on every path (page, API, CLI): a date such as
-    9999-12-31 once broke the rakor for every later date and kept old summaries from being cleaned up."""
-    today = dt.date.today()
-    if not isinstance(as_of, dt.date) or not EARLIEST_REPORT_DATE <= as_of <= today:
+    """A report date within the data's years (2015 to the end of this year), on every path (page, API, CLI): a
+    date such as 9999-12-31 once broke the rakor for every later date and kept old summaries from being cleaned
+    up. Later days of this year stay open: a meeting's report is often prepared for its date."""
+    last = dt.date(dt.date.today().year, 12, 31)
+    if not isinstance(as_of, dt.date) or not EARLIEST_REPORT_DATE <= as_of <= last:
         raise ValidationError(
-            "Tanggal laporan {} di luar rentang data ({} sampai hari ini, {}).".format(
+            "Tanggal laporan {} di luar rentang data ({} sampai {}).".format(
                 as_of.isoformat() if isinstance(as_of, dt.date) else as_of,
                 EARLIEST_REPORT_DATE.strftime("%d-%m-%Y"),
-                today.strftime("%d-%m-%Y"),
+                last.strftime("%d-%m-%Y"),
             )
         )
 
