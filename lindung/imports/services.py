@@ -49,7 +49,7 @@ from lindung.participants.choices import (
     Status,
 )
 from lindung.participants.models import Kepesertaan, Peserta, StatusHistory
-from lindung.participants.services import identity_changes, village_index
+from lindung.participants.services import ELSEWHERE, identity_changes, village_index
 from lindung.regions.models import Region
 
 from .cleaning import Row as _Row
@@ -414,7 +414,7 @@ def _run(
                     _check_row_scope(row, allowed, first_row_of, labels)
                 elif row.skip is not None and row.record is None:
                     row.errors, row.warnings = [row.skip], []
-            _decide(chunk, kind, registry, holder_row, labels, first_row_of)
+            _decide(chunk, kind, registry, holder_row, labels, first_row_of, allowed)
             if writer is not None:
                 writer.submit(_chunk_job(batch, chunk, actor, dry_run))
             else:
@@ -548,6 +548,7 @@ def _decide(
     holder_row: dict[tuple[str, str], int],
     labels: dict[str, str],
     sitting: dict[str, int],
+    allowed: set[str] | None = None,
 ) -> None:
     """Each valid row's outcome against the registry; a conflict or a second kepala/sekretaris desa is refused,
     in the column the file names (``labels``).
@@ -570,7 +571,13 @@ def _decide(
         decision = rules.decide(record, row.existing)
         key = (record.desa, record.jabatan)
         if decision.outcome == "conflict":
-            problem = decision.message
+            member = row.existing.membership
+            # Outside the importer's scope the conflict names nothing (participants.services.ELSEWHERE).
+            problem = (
+                ELSEWHERE
+                if allowed is not None and member["desa"] not in allowed
+                else decision.message
+            )
         elif record.jabatan in SINGLE_HOLDER_JABATAN and key in holder_row:
             # Named by its row whether or not that earlier chunk is already written.
             problem = "{} untuk desa {} sudah ada di baris {}".format(
