@@ -29,8 +29,11 @@ def envint(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+# Personal data at rest (UU PDP): every file this process creates (the SQLite database and its WAL, uploads, error
+# files, claim documents, backups, exports) is readable by its owner only: files 0600, folders 0700.
+os.umask(0o077)
 DATA_DIR = Path(os.environ.get("LINDUNG_DATA_DIR") or Path.cwd() / "var").resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
 
 
 def _secret_key() -> str:
@@ -46,9 +49,14 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = envbool("LINDUNG_DEBUG")
-ALLOWED_HOSTS = os.environ.get(
-    "LINDUNG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver"
-).split(",")
+# As the README says; Django's test tools add "testserver" themselves.
+ALLOWED_HOSTS = [
+    host.strip()
+    for host in os.environ.get("LINDUNG_ALLOWED_HOSTS", "127.0.0.1,localhost").split(
+        ","
+    )
+    if host.strip()
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -72,6 +80,7 @@ INSTALLED_APPS = [
     "lindung.contributions",
     "lindung.claims",
     "lindung.agreements",
+    "lindung.branches",
     "lindung.reports",
 ]
 
@@ -197,8 +206,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 LINDUNG_MAX_UPLOAD_BYTES = envint("LINDUNG_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+# Retention (UU PDP: personal data kept no longer than needed): uploaded sheets and import error files are deleted
+# this many days after the import; a preview never started is deleted after a day. The daily job does it.
+LINDUNG_FILE_RETENTION_DAYS = envint("LINDUNG_FILE_RETENTION_DAYS", 90)
 
 # Hardening: cookies and headers; HTTPS-only cookies when served behind TLS.
 SESSION_COOKIE_HTTPONLY = True
@@ -209,6 +223,13 @@ CSRF_COOKIE_SECURE = envbool("LINDUNG_HTTPS")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if envbool("LINDUNG_HTTPS"):
+    # Behind TLS (a reverse proxy sets X-Forwarded-Proto): HSTS for a year, and plain HTTP redirected.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = envint("LINDUNG_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SESSION_COOKIE_AGE = 8 * 3600
 
 LOGGING = {

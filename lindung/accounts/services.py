@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -43,6 +44,11 @@ def create_user(
     if role == Role.VIEWER and not objs:
         raise ValidationError("Peran viewer memerlukan wilayah")
     User = get_user_model()
+    # Django's password validators (settings.AUTH_PASSWORD_VALIDATORS) on every path that sets a password: the CLI
+    # once accepted the password "1".
+    validate_password(
+        password, user=User(username=username, first_name=name[:150], email=email)
+    )
     with transaction.atomic():
         user, _ = User.objects.get_or_create(username=username)
         user.first_name = name[:150]

@@ -432,6 +432,21 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
+# A cell starting with one of these is a formula (or a DDE payload) to Excel, LibreOffice and Google Sheets.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# XlsxWriter options for every workbook Lindung writes: text stays text, never a formula or a link, whatever it
+# starts with (an uploaded "=HYPERLINK(…)" header, a plan typed as "=cmd|…").
+SAFE_WORKBOOK = {"strings_to_formulas": False, "strings_to_urls": False}
+
+
+def csv_safe(value: object) -> object:
+    """A CSV cell that no spreadsheet program runs: text starting with ``FORMULA_START`` gets a leading
+    apostrophe, which Excel shows as text (numbers, including negative ones, are left alone)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def write_xlsx(
     path: str | Path,
     header: Sequence[str],
@@ -447,6 +462,7 @@ def write_xlsx(
     workbook = xlsxwriter.Workbook(
         str(path),
         {
+            **SAFE_WORKBOOK,
             "constant_memory": True,
             "strings_to_numbers": False,
             "default_date_format": "dd/mm/yyyy",

@@ -33,6 +33,7 @@ from lindung.common.bulk import (
 )
 from lindung.common.nik import mask
 from lindung.common.spreadsheet import (
+    SAFE_WORKBOOK,
     SpreadsheetError,
     cell_text,
     is_blank,
@@ -1041,6 +1042,45 @@ def write_error_file(path: Path, header: list[str], rejected: Iterable) -> Path:
     return write_xlsx(path, [*header, ERROR_COLUMN, ROW_COLUMN], lines)
 
 
+PREVIEW_EXPIRES_AFTER = dt.timedelta(days=1)
+
+
+def purge_expired(now=None) -> dict:
+    """The daily retention job: delete the uploaded sheet and the error file of imports older than
+    ``LINDUNG_FILE_RETENTION_DAYS``, and expire previews never started (older than a day: their sheet is deleted
+    and the batch says so). The batch rows and their counts stay; only the files with personal data go."""
+    now = now or timezone.now()
+    media = Path(settings.MEDIA_ROOT)
+    expired_previews = 0
+    for batch in ImportBatch.objects.filter(
+        state=ImportBatch.State.PENDING, created_at__lt=now - PREVIEW_EXPIRES_AFTER
+    ):
+        _delete_files(batch, media)
+        batch.state, batch.finished_at = ImportBatch.State.FAILED, now
+        batch.message = "Pratinjau kedaluwarsa: impor tidak dimulai dalam sehari; berkasnya dihapus."
+        batch.save(
+            update_fields=["state", "finished_at", "message", "file", "error_file"]
+        )
+        expired_previews += 1
+    cutoff = now - dt.timedelta(days=settings.LINDUNG_FILE_RETENTION_DAYS)
+    old = ImportBatch.objects.filter(created_at__lt=cutoff).exclude(
+        file="", error_file=""
+    )
+    purged = 0
+    for batch in old:
+        _delete_files(batch, media)
+        batch.save(update_fields=["file", "error_file"])
+        purged += 1
+    return {"previews_expired": expired_previews, "files_deleted": purged}
+
+
+def _delete_files(batch: ImportBatch, media: Path) -> None:
+    for field in (batch.file, batch.error_file):
+        if field and field.name:
+            (media / field.name).unlink(missing_ok=True)
+    batch.file.name, batch.error_file.name = "", ""
+
+
 def error_file_path(batch: ImportBatch) -> Path | None:
     return (
         Path(settings.MEDIA_ROOT) / batch.error_file.name if batch.error_file else None
@@ -1176,7 +1216,7 @@ def build_template(kind: str, path) -> Path:
         )
     path = Path(path)
     columns = TEMPLATE_COLUMNS[kind]
-    workbook = xlsxwriter.Workbook(str(path))
+    workbook = xlsxwriter.Workbook(str(path), SAFE_WORKBOOK)
     sheet = workbook.add_worksheet("Peserta")
     lists = workbook.add_worksheet("Pilihan")
     head = workbook.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1})

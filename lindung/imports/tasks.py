@@ -35,3 +35,11 @@ def import_task(
     except ImportFileError:
         batch.refresh_from_db()
     return batch.summary()
+
+
+@task()
+def purge_expired_task() -> dict:
+    """The daily retention job (``services.purge_expired``); ``lindung serve`` enqueues it after midnight."""
+    from .services import purge_expired
+
+    return purge_expired()

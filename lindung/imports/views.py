@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lindung.accounts import audit
 from lindung.accounts.models import user_can
 from lindung.regions.models import Region
 
@@ -125,6 +126,14 @@ def errors_download(request, pk: int):
     path = services.error_file_path(batch)
     if path is None or not path.is_file():
         raise Http404
+    # The error file holds the rows' personal data as uploaded: its download is audited like unmasking (UU PDP).
+    audit.record(
+        actor=request.user,
+        action="export",
+        obj=batch,
+        region_code=batch.region_id or "",
+        note="unduh berkas kesalahan impor #{}".format(batch.pk),
+    )
     return FileResponse(
         path.open("rb"),
         as_attachment=True,

@@ -8,6 +8,7 @@ import io
 import json
 
 from lindung.common.format import persen, tanggal
+from lindung.common.spreadsheet import SAFE_WORKBOOK, csv_safe
 
 from . import rules
 from .services import rakor_json
@@ -89,14 +90,14 @@ def _csv_value(value) -> object:
         return ""
     if isinstance(value, bool):
         return "ya" if value else "tidak"
-    return value
+    return csv_safe(value)
 
 
 def to_xlsx(report: dict) -> bytes:
     import xlsxwriter
 
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, **SAFE_WORKBOOK})
     fmt = _xlsx_formats(wb)
     ws = wb.add_worksheet("Rakor")
     ws.write(0, 0, title(report), fmt["bold"])

@@ -482,15 +482,19 @@ def test_serve_enqueues_the_daily_refresh_at_start_and_then_waits(monkeypatch):
         "lindung.contributions.tasks.refresh_status_task",
         SimpleNamespace(enqueue=lambda: waits.append("status")),
     )
+    monkeypatch.setattr(
+        "lindung.imports.tasks.purge_expired_task",
+        SimpleNamespace(enqueue=lambda: waits.append("purge")),
+    )
     real_wait = stopping.wait
 
     def wait(seconds):
         waits.append(seconds)
-        if len(waits) > 3:
+        if len(waits) > 4:
             stopping.set()
         return real_wait(0)
 
     monkeypatch.setattr(stopping, "wait", wait)
     serve._daily(stopping)
-    assert waits[0] == 0.0 and waits[1:3] == ["status", "run"]
-    assert 5 * 60 < waits[3] <= 24 * 3600 + 5 * 60
+    assert waits[0] == 0.0 and waits[1:4] == ["status", "run", "purge"]
+    assert 5 * 60 < waits[4] <= 24 * 3600 + 5 * 60

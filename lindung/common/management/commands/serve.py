@@ -98,6 +98,7 @@ def _daily(stopping: threading.Event) -> None:
     from django.db import close_old_connections
 
     from lindung.contributions.tasks import refresh_status_task
+    from lindung.imports.tasks import purge_expired_task
     from lindung.reports.summary import seconds_to_next_day
     from lindung.reports.tasks import refresh_today_task
 
@@ -107,6 +108,7 @@ def _daily(stopping: threading.Event) -> None:
             # The stored status first (it follows the paid bills), then the summary that counts it.
             refresh_status_task.enqueue()
             refresh_today_task.enqueue()
+            purge_expired_task.enqueue()  # retention of uploaded sheets and error files
         # Never take the server down: say so, and try again tomorrow.
         except Exception as exc:
             sys.stderr.write(f"Ringkasan rakor harian tidak dijadwalkan: {exc}\n")
