@@ -1,11 +1,23 @@
-"""Portable logical backup and restore with a checksum of every table (works on SQLite and PostgreSQL)."""
+"""Portable logical backup and restore with a checksum of every table and every media file (works on SQLite and
+PostgreSQL), optionally encrypted with a passphrase.
+
+Format 2 is a gzip'd tar holding ``data.json`` (the tables as Django fixtures, with per-table checksums) and
+``media/…`` (uploads, error files, claim documents, proofs of payment), each file's SHA-256 listed in
+``data.json``. With a passphrase the whole archive is encrypted (Fernet: AES-128-CBC with HMAC-SHA256, the key
+derived from the passphrase with scrypt and a random salt) behind the marker ``LINDUNG-ENC1``. Format 1 files (a
+gzip'd JSON without media) are still restored.
+"""
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import io
 import json
+import os
+import tarfile
+from pathlib import Path
 
 from django.apps import apps
 from django.core import serializers
@@ -22,8 +34,11 @@ APP_LABELS = [
     "claims",
     "agreements",
     "reports",
+    "branches",
 ]
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+ENCRYPTED = b"LINDUNG-ENC1"
+SALT_BYTES = 16
 
 
 def _models():
@@ -72,8 +87,48 @@ def _canonical(value) -> str:
     return str(value)
 
 
-def backup(path: str) -> dict:
-    """Write every table as Django fixtures plus checksums to a gzip'd JSON file."""
+def _key(passphrase: str, salt: bytes) -> bytes:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
+    raw = Scrypt(salt=salt, length=32, n=2**15, r=8, p=1).derive(passphrase.encode())
+    return base64.urlsafe_b64encode(raw)
+
+
+def _encrypt(data: bytes, passphrase: str) -> bytes:
+    from cryptography.fernet import Fernet
+
+    salt = os.urandom(SALT_BYTES)
+    return ENCRYPTED + salt + Fernet(_key(passphrase, salt)).encrypt(data)
+
+
+def _decrypt(data: bytes, passphrase: str | None) -> bytes:
+    from cryptography.fernet import Fernet, InvalidToken
+
+    if not passphrase:
+        raise ValueError("Berkas cadangan ini terenkripsi: berikan frasa sandinya.")
+    salt = data[len(ENCRYPTED) : len(ENCRYPTED) + SALT_BYTES]
+    try:
+        return Fernet(_key(passphrase, salt)).decrypt(
+            data[len(ENCRYPTED) + SALT_BYTES :]
+        )
+    except InvalidToken:
+        raise ValueError("Frasa sandi salah, atau berkas cadangan rusak.") from None
+
+
+def _media_root() -> Path:
+    from django.conf import settings
+
+    return Path(settings.MEDIA_ROOT)
+
+
+def _media_files() -> list[Path]:
+    root = _media_root()
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else []
+
+
+def backup(path: str, passphrase: str | None = None) -> dict:
+    """Write every table (Django fixtures plus checksums) and every media file to ``path``, encrypted when a
+    passphrase is given. The file is created readable by its owner only."""
     buf = io.StringIO()
     call_command(
         "dumpdata",
@@ -84,22 +139,77 @@ def backup(path: str) -> dict:
         exclude=["auth.permission"],
     )
     checksums = table_checksums()
+    root, files = _media_root(), _media_files()
+    media = {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in files
+    }
     payload = {
         "format": FORMAT_VERSION,
         "checksums": checksums,
+        "media": media,
         "data": json.loads(buf.getvalue()),
     }
-    with gzip.open(path, "wt", encoding="utf-8") as fh:
-        json.dump(payload, fh)
+    archive = io.BytesIO()
+    with tarfile.open(fileobj=archive, mode="w:gz") as tar:
+        data = json.dumps(payload).encode()
+        info = tarfile.TarInfo("data.json")
+        info.size, info.mode = len(data), 0o600
+        tar.addfile(info, io.BytesIO(data))
+        for p in files:
+            tar.add(p, arcname="media/" + str(p.relative_to(root)), recursive=False)
+    content = archive.getvalue()
+    if passphrase:
+        content = _encrypt(content, passphrase)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(content)
     return checksums
 
 
-def restore(path: str) -> dict:
-    """Replace the data with the backup's, then verify every table's checksum; on mismatch nothing is kept."""
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        payload = json.load(fh)
-    if payload.get("format") != FORMAT_VERSION:
+def _read(path: str, passphrase: str | None) -> tuple[dict, dict[str, bytes]]:
+    """The payload and the media files of a backup (format 1 or 2, encrypted or not)."""
+    raw = Path(path).read_bytes()
+    if raw.startswith(ENCRYPTED):
+        raw = _decrypt(raw, passphrase)
+    if raw[:2] != b"\x1f\x8b":
+        raise ValueError("Berkas ini bukan cadangan Lindung.")
+    try:
+        with tarfile.open(fileobj=io.BytesIO(raw), mode="r:gz") as tar:
+            payload, media = None, {}
+            for member in tar.getmembers():
+                if not member.isfile():
+                    continue
+                content = tar.extractfile(member).read()
+                if member.name == "data.json":
+                    payload = json.loads(content)
+                elif member.name.startswith("media/"):
+                    media[member.name.removeprefix("media/")] = content
+            if payload is None:
+                raise ValueError("Berkas cadangan tanpa data.json.")
+            return payload, media
+    except tarfile.ReadError:
+        return json.loads(gzip.decompress(raw)), {}  # format 1: gzip'd JSON, no media
+
+
+def restore(path: str, passphrase: str | None = None) -> dict:
+    """Replace the data (and media files) with the backup's, then verify every table's and file's checksum; on
+    a mismatch nothing is kept."""
+    payload, media = _read(path, passphrase)
+    if payload.get("format") not in (1, FORMAT_VERSION):
         raise ValueError("Format berkas cadangan tidak dikenal.")
+    for name, digest in payload.get("media", {}).items():
+        if hashlib.sha256(media.get(name, b"")).hexdigest() != digest:
+            raise ValueError("Checksum berkas media tidak cocok: " + name)
+    root = _media_root().resolve()
+    targets = {}
+    for name in media:
+        target = (root / name).resolve()
+        if (
+            root not in target.parents
+        ):  # a crafted archive may not write outside the media folder
+            raise ValueError("Nama berkas media tidak sah di cadangan: " + name)
+        targets[name] = target
     fixture = json.dumps(payload["data"])
     with transaction.atomic():
         for model in reversed(list(_models())):
@@ -119,6 +229,11 @@ def restore(path: str) -> dict:
             raise ValueError(
                 "Checksum tidak cocok setelah pemulihan: " + ", ".join(bad)
             )
+    for name, target in targets.items():
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(media[name])
     return now
 
 

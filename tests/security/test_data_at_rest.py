@@ -132,3 +132,33 @@ def test_passwords_are_validated_on_every_path():
     assert create_user(
         username="ani", password="bukan-sandi-mudah-2026", role="bpjs"
     ).check_password("bukan-sandi-mudah-2026")
+
+
+def test_backups_carry_the_media_files_and_can_be_encrypted(tmp_path, monkeypatch):
+    from lindung.common import backup
+    from tests.participants.factories import make_kepesertaan
+
+    make_kepesertaan(name="Agnes Cadangan")
+    document = Path(settings.MEDIA_ROOT) / "claims/docs/akta_kematian.pdf"
+    document.parent.mkdir(parents=True, exist_ok=True)
+    document.write_bytes(b"%PDF-1.4 akta")
+    before = backup.table_checksums()
+    phrase = tmp_path / "frasa.txt"
+    phrase.write_text("frasa sandi panjang cadangan 2026")
+    out = tmp_path / "cadangan.tar.gz.enc"
+    call_command("backup", str(out), "--passphrase-file", str(phrase))
+    assert _private(out)
+    raw = out.read_bytes()
+    assert (
+        raw.startswith(backup.ENCRYPTED) and b"Agnes" not in raw and b"akta" not in raw
+    )
+    document.unlink()
+    with pytest.raises(CommandError, match="terenkripsi"):
+        call_command("restore", str(out), "--yes")
+    monkeypatch.setenv("LINDUNG_BACKUP_PASSPHRASE", "salah")
+    with pytest.raises(CommandError, match="Frasa sandi salah"):
+        call_command("restore", str(out), "--yes")
+    monkeypatch.setenv("LINDUNG_BACKUP_PASSPHRASE", "frasa sandi panjang cadangan 2026")
+    call_command("restore", str(out), "--yes")
+    assert document.read_bytes() == b"%PDF-1.4 akta" and _private(document)
+    assert backup.table_checksums() == before

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from lindung.common import backup
+from lindung.common.backup_cli import _passphrase, _passphrase_arguments
 
 
 class Command(BaseCommand):
@@ -13,14 +14,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--yes", action="store_true", help="do not ask for confirmation"
         )
+        _passphrase_arguments(parser)
 
     def handle(self, *args, path, yes, **opts):
+        passphrase = _passphrase(opts)
         if not yes:
             raise CommandError(
                 "Pemulihan mengganti semua data. Ulangi dengan --yes bila yakin."
             )
         try:
-            sums = backup.restore(path)
+            sums = backup.restore(path, passphrase=passphrase)
         except (OSError, ValueError) as exc:
             raise CommandError(f"Pemulihan gagal: {exc}") from None
         self.stdout.write(
