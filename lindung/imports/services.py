@@ -194,6 +194,115 @@ def _same_file_running(batch: ImportBatch) -> ImportBatch | None:
     )
 
 
+def create_batch(
+    *,
+    actor,
+    upload,
+    kind: str,
+    region_code: str | None = None,
+    dry_run: bool = False,
+    sumber_dana: str = "",
+) -> ImportBatch:
+    """A pending batch for an uploaded file (``upload``: a Django UploadedFile), the file stored under the media
+    folder (0600). Checks the permission and the arguments first; ImportFileError / PermissionDenied."""
+    if kind not in Kind.values:
+        raise ImportFileError(
+            "jenis peserta harus 'perangkat' atau 'rentan', bukan '{}'".format(kind)
+        )
+    if actor is not None and not user_can(actor, "import", region_code):
+        raise PermissionDenied(
+            "Anda tidak berwenang mengimpor data peserta{}.".format(
+                " untuk wilayah " + region_code if region_code else ""
+            )
+        )
+    if region_code and not Region.objects.filter(code=region_code).exists():
+        raise ImportFileError("kode wilayah {} tidak ditemukan".format(region_code))
+    if upload.size > settings.LINDUNG_MAX_UPLOAD_BYTES:
+        raise ImportFileError(
+            "berkas terlalu besar ({:,} byte; paling besar {:,} byte)".format(
+                upload.size, settings.LINDUNG_MAX_UPLOAD_BYTES
+            ).replace(",", ".")
+        )
+    name = Path(upload.name or "upload").name
+    suffix = Path(name).suffix.lower()
+    if len(suffix) > 6:
+        raise ImportFileError(
+            "jenis berkas tidak didukung (pakai .xlsx, .xls, .ods atau .csv)"
+        )
+    batch = ImportBatch.objects.create(
+        kind=kind,
+        filename=name[:255],
+        actor=actor if getattr(actor, "pk", None) else None,
+        region_id=region_code,
+        dry_run=dry_run,
+        default_sumber_dana=default_sumber_dana(sumber_dana),
+    )
+    relative = "imports/uploads/impor_{}{}".format(batch.pk, suffix)
+    target = Path(settings.MEDIA_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    digest = hashlib.sha256()
+    with target.open("wb") as out:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            out.write(chunk)
+    batch.file.name, batch.sha256 = relative, digest.hexdigest()
+    batch.save(update_fields=["file", "sha256"])
+    return batch
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1024 * 1024), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def discard_batch(batch: ImportBatch) -> None:
+    """Delete a batch that will never run (its file refused at preview) with its stored file."""
+    path = batch_path(batch)
+    if batch.file.name:
+        path.unlink(missing_ok=True)
+    batch.delete()
+
+
+def batch_path(batch: ImportBatch) -> Path:
+    return Path(settings.MEDIA_ROOT) / batch.file.name
+
+
+def start_batch(batch: ImportBatch) -> bool:
+    """Queue a pending batch for the background worker; False when it was already started (a double click, a
+    second request) and nothing was queued."""
+    from .tasks import (
+        import_task,  # tasks imports this module: the cycle is broken here
+    )
+
+    claimed = ImportBatch.objects.filter(
+        pk=batch.pk, state=ImportBatch.State.PENDING
+    ).update(state=ImportBatch.State.RUNNING, message="Dalam antrean…")
+    if claimed:
+        import_task.enqueue(batch.pk)
+    return bool(claimed)
+
+
+def run_batch(batch_id: int) -> ImportBatch:
+    """Run a stored batch (the background task): its file, kind, region, options and actor come from the batch."""
+    batch = ImportBatch.objects.select_related("actor").get(pk=batch_id)
+    try:
+        return run_import(
+            actor=batch.actor,
+            path=batch_path(batch),
+            kind=batch.kind,
+            region_code=batch.region_id,
+            dry_run=batch.dry_run,
+            batch=batch,
+            sumber_dana=batch.default_sumber_dana,
+        )
+    except ImportFileError:
+        batch.refresh_from_db()
+        return batch
+
+
 def default_sumber_dana(value: str | None) -> str:
     """The file-wide funding source as a SumberDana code ("" for none); ImportFileError for an unknown one."""
     if not value or not str(value).strip():
@@ -214,7 +323,7 @@ def _start(
     dry_run: bool,
     sumber_dana: str,
 ) -> ImportBatch:
-    digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
+    digest = file_sha256(path) if path.is_file() else ""
     if batch is None:
         batch = ImportBatch(
             filename=path.name, actor=actor if getattr(actor, "pk", None) else None

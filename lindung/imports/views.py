@@ -5,17 +5,14 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts import audit
 from lindung.accounts.models import user_can
-from lindung.regions.models import Region
 
 from . import services
 from .forms import UploadForm
@@ -28,52 +25,33 @@ def visible_batches(user):
     return qs if user.is_superuser else qs.filter(actor=user)
 
 
-def _save_upload(upload, batch: ImportBatch) -> Path:
-    suffix = Path(upload.name).suffix.lower()
-    relative = "imports/uploads/impor_{}{}".format(batch.pk, suffix)
-    target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    batch.file.name = relative
-    batch.save(update_fields=["file"])
-    return target
-
-
 @login_required
 def upload(request):
     if not user_can(request.user, "import"):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload_file = form.cleaned_data["file"]
         region = form.cleaned_data["region"].strip() or None
-        if upload_file.size > settings.LINDUNG_MAX_UPLOAD_BYTES:
-            form.add_error("file", _("The file is too large."))
-        elif region and not Region.objects.filter(code=region).exists():
-            form.add_error("region", "Kode wilayah {} tidak ditemukan.".format(region))
-        elif region and not user_can(request.user, "import", region):
-            form.add_error(
-                "region",
-                "Anda tidak berwenang mengimpor untuk wilayah {}.".format(region),
-            )
-        else:
-            batch = ImportBatch.objects.create(
-                kind=form.cleaned_data["kind"],
-                filename=upload_file.name[:255],
+        try:
+            batch = services.create_batch(
                 actor=request.user,
-                region_id=region,
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                region_code=region,
                 dry_run=form.cleaned_data["dry_run"],
-                default_sumber_dana=form.cleaned_data["sumber_dana"],
+                sumber_dana=form.cleaned_data["sumber_dana"],
             )
-            path = _save_upload(upload_file, batch)
+        except PermissionDenied as exc:
+            form.add_error("region", str(exc))
+        except services.ImportFileError as exc:
+            form.add_error("region" if "wilayah" in str(exc) else "file", str(exc))
+        else:
             try:
                 preview = services.preview(
-                    path, kind=batch.kind, region_code=batch.region_id
+                    services.batch_path(batch), kind=batch.kind, region_code=region
                 )
             except ValueError as exc:
-                batch.delete()
+                services.discard_batch(batch)
                 form.add_error("file", str(exc))
             else:
                 return render(
@@ -88,26 +66,10 @@ def upload(request):
 @login_required
 @require_POST
 def start(request, pk: int):
-    from .tasks import import_task
-
     batch = get_object_or_404(
         visible_batches(request.user), pk=pk, state=ImportBatch.State.PENDING
     )
-    # Claim the batch first so a double click cannot queue the same file twice.
-    claimed = ImportBatch.objects.filter(
-        pk=batch.pk, state=ImportBatch.State.PENDING
-    ).update(state=ImportBatch.State.RUNNING, message="Dalam antrean…")
-    if not claimed:
-        return redirect("imports:batch", pk=batch.pk)
-    import_task.enqueue(
-        batch.pk,
-        str(Path(settings.MEDIA_ROOT) / batch.file.name),
-        batch.kind,
-        batch.region_id,
-        batch.dry_run,
-        request.user.pk,
-        batch.default_sumber_dana,
-    )
+    services.start_batch(batch)  # a double click queues nothing twice
     return redirect("imports:batch", pk=batch.pk)
 
 

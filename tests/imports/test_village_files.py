@@ -446,5 +446,19 @@ def test_the_cli_api_and_upload_give_the_same_outcome(
             "dry_run": "true",
         },
     )
-    assert api.status_code == 200, api.content
-    assert (api.json()["total"], api.json()["skipped"]) == (10, 4)
+    assert api.status_code == 202, api.content
+    done = client.get("/api/v1/imports/{}".format(api.json()["id"])).json()
+    assert (done["state"], done["total"], done["skipped"]) == ("done", 10, 4)
+    refused = client.post(
+        "/api/v1/imports/",
+        {
+            "file": SimpleUploadedFile(
+                "b.xls",
+                vf.buku_aparat_html(
+                    tmp_path / "tanpa_nik.xls", officials=book(), with_nik=False, **PLACE
+                ).read_bytes(),
+            ),
+            "kind": "perangkat",
+        },
+    )
+    assert refused.status_code == 400 and "NIK" in refused.json()["message"]
