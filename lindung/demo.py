@@ -16,6 +16,7 @@ from collections import defaultdict
 from django.db import transaction
 
 from lindung.accounts.services import create_user
+from lindung.branches.demo import load_demo_branches
 
 DEFAULT_SEED = 2026
 DEMO_PASSWORD = "lindung-demo-2026"
@@ -208,6 +209,51 @@ SURNAMES = [
 ]
 
 
+BPJS_ADMIN_GROUP = "Petugas BPJS (admin)"
+LINDUNG_APPS = (
+    "accounts",
+    "regions",
+    "participants",
+    "imports",
+    "contributions",
+    "claims",
+    "agreements",
+    "reports",
+    "branches",
+)
+
+
+def bpjs_admin_group():
+    """The demo BPJS officer's admin rights: view every Lindung record, and add or change the rules kept as data
+    (rows with a ``valid_from``: tariffs, benefit tables, reliefs, settings, targets, branch channels) and the
+    agreements. Records written by services stay read-only in the admin whatever the permission says."""
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name=BPJS_ADMIN_GROUP)
+    wanted = []
+    for label in LINDUNG_APPS:
+        try:
+            config = apps.get_app_config(label)
+        except LookupError:
+            continue
+        for model in config.get_models():
+            codes = ["view"]
+            fields = {f.name for f in model._meta.fields}
+            if "valid_from" in fields or model._meta.label in (
+                "agreements.PlannedAction",
+                "branches.KantorCabang",
+            ):
+                codes += ["add", "change"]
+            wanted += [f"{code}_{model._meta.model_name}" for code in codes]
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=LINDUNG_APPS, codename__in=wanted
+        )
+    )
+    return group
+
+
 def create_demo_users() -> None:
     from django.contrib.auth import get_user_model
 
@@ -221,7 +267,9 @@ def create_demo_users() -> None:
             staff=u.get("staff", False),
         )
         if u["role"] == "bpjs":
-            get_user_model().objects.filter(pk=user.pk).update(is_superuser=True)
+            # A staff user with model permissions, not a superuser: the admin is inside the rules (issue 20).
+            get_user_model().objects.filter(pk=user.pk).update(is_superuser=False)
+            user.groups.add(bpjs_admin_group())
 
 
 def demo_periods(today: dt.date | None = None) -> list[dt.date]:
@@ -523,6 +571,7 @@ def load_demo(
     with transaction.atomic():
         create_demo_users()
         record_agreements()
+        load_demo_branches()
     summary["pengguna demo"] = len(DEMO_USERS)
     if not Kepesertaan.objects.filter(desa__code__startswith=NTT + ".").exists():
         summary.update(generate_people(seed=seed))

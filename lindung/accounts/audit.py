@@ -28,6 +28,9 @@ def snapshot(obj: models.Model) -> dict:
 
 
 def diff(old: dict, new: dict) -> dict:
+    """Old → new per changed field; a deletion (``new`` empty) keeps every old value."""
+    if not new:
+        return {k: [v, None] for k, v in old.items()}
     return {
         k: [old.get(k), v]
         for k, v in new.items()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -19,15 +20,29 @@ class Role(models.TextChoices):
 
 
 # Which actions each role may take on region-bound data inside its regions.
+# Money (issue 19, docs/payments.md): only BPJS records, confirms (or rejects) and reverses payments; village and
+# regency offices report the payments they made, which change nothing until BPJS confirms them.
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.BPJS: frozenset(
-        {"view", "change", "validate", "bill", "pay", "decide", "unmask"}
+        {
+            "view",
+            "change",
+            "validate",
+            "bill",
+            "record_payment",
+            "confirm_payment",
+            "reverse_payment",
+            "decide",
+            "unmask",
+        }
     ),
     Role.PROVINSI: frozenset({"view", "change", "report"}),
     Role.KABUPATEN: frozenset(
-        {"view", "change", "import", "submit", "pay", "report", "unmask"}
+        {"view", "change", "import", "submit", "report_payment", "report", "unmask"}
     ),
-    Role.DESA: frozenset({"view", "change", "import", "submit", "pay", "unmask"}),
+    Role.DESA: frozenset(
+        {"view", "change", "import", "submit", "report_payment", "unmask"}
+    ),
     Role.VIEWER: frozenset({"view", "report"}),
 }
 
@@ -122,6 +137,16 @@ class RegionScopedQuerySet(models.QuerySet):
         return self if q is None else self.filter(q)
 
 
+class AuditEventQuerySet(models.QuerySet):
+    """Audit rows are appended, never changed or deleted, by any path (admin, shell, services)."""
+
+    def update(self, **kwargs):
+        raise PermissionDenied("Baris audit tidak dapat diubah.")
+
+    def delete(self):
+        raise PermissionDenied("Baris audit tidak dapat dihapus.")
+
+
 class AuditEvent(models.Model):
     """Who changed what, when: old → new values. Also records unmasked NIK views and personal-data exports."""
 
@@ -142,12 +167,22 @@ class AuditEvent(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     note = models.CharField(max_length=255, blank=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("audit event")
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.model}#{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise PermissionDenied("Baris audit tidak dapat diubah.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("Baris audit tidak dapat dihapus.")
 
 
 class ApiToken(models.Model):

@@ -2,12 +2,14 @@ import datetime as dt
 
 from django.contrib import admin
 
+from lindung.common.admin import AuditedModelAdmin
+
 from . import rules
 from .models import PKS, PerangkatTarget, PlannedAction, ReportSetting
 
 
 @admin.register(PKS)
-class PKSAdmin(admin.ModelAdmin):
+class PKSAdmin(AuditedModelAdmin):
     list_display = (
         "kabupaten",
         "number",
@@ -27,7 +29,7 @@ class PKSAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlannedAction)
-class PlannedActionAdmin(admin.ModelAdmin):
+class PlannedActionAdmin(AuditedModelAdmin):
     list_display = (
         "kabupaten",
         "scope",
@@ -47,11 +49,11 @@ class PlannedActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(PerangkatTarget)
-class PerangkatTargetAdmin(admin.ModelAdmin):
+class PerangkatTargetAdmin(AuditedModelAdmin):
     list_display = ("kabupaten", "valid_from", "target", "source")
     raw_id_fields = ("kabupaten",)
 
 
 @admin.register(ReportSetting)
-class ReportSettingAdmin(admin.ModelAdmin):
+class ReportSettingAdmin(AuditedModelAdmin):
     list_display = ("key", "value", "valid_from", "confirmed", "source")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from lindung.common.admin import ReadOnlyAdmin
+
 from .models import ImportBatch
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(ReadOnlyAdmin):
     list_display = (
         "filename",
         "kind",
@@ -18,13 +20,8 @@ class ImportBatchAdmin(admin.ModelAdmin):
         "updated",
         "unchanged",
         "rejected",
+        "skipped",
         "created_at",
     )
     list_filter = ("kind", "state", "dry_run")
     search_fields = ("filename", "sha256")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
