@@ -113,6 +113,12 @@ def _overflow(request, exc):
     return _error(request, 400, "out_of_range", "Angka di luar batas yang diizinkan.")
 
 
+@api.exception_handler(RecursionError)
+def _too_deep(request, exc):
+    # JSON nested thousands of levels deep: the parser gives up; so does the request.
+    return _error(request, 400, "too_deep", "Data masukan terlalu bersarang.")
+
+
 @api.exception_handler(DataError)
 def _data_error(request, exc):
     return _error(request, 400, "out_of_range", "Nilai di luar batas yang diizinkan.")

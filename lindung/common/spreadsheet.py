@@ -18,6 +18,9 @@ SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 CSV_EXTENSIONS = (".csv", ".txt")
 HTML_EXTENSIONS = (".html", ".htm")
 MAX_HEADER_SEARCH = 20
+# No spreadsheet a village made has a longer cell (Excel's own limit): a CSV with one is refused with its row, and a
+# longer text cell of another format is cut to it (such a row is refused by its column's own check).
+MAX_CELL_CHARS = 32767
 
 
 class SpreadsheetError(ValueError):
@@ -42,15 +45,22 @@ def is_blank(cells: Sequence) -> bool:
 
 
 def _numbered(raw: Iterable[list]) -> Iterator[tuple[int, list]]:
-    """Rows numbered from 1, without NUL characters: PostgreSQL cannot store them (text or JSON), nor can XLSX."""
+    """Rows numbered from 1, without NUL characters (PostgreSQL cannot store them, text or JSON, nor can XLSX)
+    and with no cell longer than ``MAX_CELL_CHARS`` (what Excel itself can hold)."""
     for index, cells in enumerate(raw, start=1):
         yield (
             index,
             [
-                c.replace("\x00", "") if type(c) is str and "\x00" in c else c
+                _clean_cell(c)
+                if type(c) is str and ("\x00" in c or len(c) > MAX_CELL_CHARS)
+                else c
                 for c in cells
             ],
         )
+
+
+def _clean_cell(text: str) -> str:
+    return text.replace("\x00", "")[:MAX_CELL_CHARS]
 
 
 def _decode(data: bytes) -> str:
@@ -64,9 +74,20 @@ def _decode(data: bytes) -> str:
 
 def _csv_rows(path: Path) -> tuple[Iterator[list], int]:
     text = _decode(path.read_bytes())
-    rows = list(
-        csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text))
-    )
+    csv.field_size_limit(MAX_CELL_CHARS)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(text))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise SpreadsheetError(
+            "berkas {} tidak dapat dibaca di baris {}: {}".format(
+                path.name,
+                reader.line_num,
+                "sel lebih dari {:,} karakter".format(MAX_CELL_CHARS).replace(",", ".")
+                if "field larger" in str(exc)
+                else exc,
+            )
+        ) from None
     return iter(rows), len(rows)
 
 
