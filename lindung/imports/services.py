@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import functools
 import hashlib
 import re
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from lindung.accounts.models import AuditEvent, region_scope, user_can
@@ -129,16 +130,34 @@ def run_import(
         dry_run=dry_run,
         sumber_dana=sumber_dana,
     )
-    running = _same_file_running(batch)
-    if running is not None:
-        message = (
-            "berkas yang sama sedang berjalan sebagai impor #{} (mulai {:%d-%m-%Y %H:%M}); tunggu sampai selesai, "
-            "lalu impor ulang bila perlu (impor ulang tidak mengubah baris yang sudah tersimpan)".format(
-                running.pk, timezone.localtime(running.created_at)
+    with one_import_of("" if dry_run else batch.sha256) as alone:
+        if not alone:
+            running = _same_file_running(batch)
+            message = (
+                "berkas yang sama sedang berjalan{}; tunggu sampai selesai, lalu impor ulang bila perlu (impor "
+                "ulang tidak mengubah baris yang sudah tersimpan)".format(
+                    " sebagai impor #{} (mulai {:%d-%m-%Y %H:%M})".format(
+                        running.pk, timezone.localtime(running.created_at)
+                    )
+                    if running
+                    else ""
+                )
             )
+            _fail(batch, message)
+            raise ImportFileError(message)
+        return _run_locked(
+            batch,
+            actor=actor,
+            path=path,
+            kind=kind,
+            region_code=region_code,
+            dry_run=dry_run,
+            progress=progress,
+            today=today,
         )
-        _fail(batch, message)
-        raise ImportFileError(message)
+
+
+def _run_locked(batch, *, actor, path, kind, region_code, dry_run, progress, today):
     try:
         _run(
             batch,
@@ -165,8 +184,6 @@ def run_import(
     return batch
 
 
-# A batch still "running" after this long has died (a killed worker); it no longer holds its file.
-RUNNING_STALE_AFTER = dt.timedelta(hours=6)
 _NIK_IN_TEXT = re.compile(r"(?<!\d)\d{16}(?!\d)")
 
 
@@ -175,21 +192,56 @@ def masked_niks(text: str) -> str:
     return _NIK_IN_TEXT.sub(lambda m: mask(m.group(0)), text)
 
 
+# Advisory-lock namespace of the import on PostgreSQL (pg_try_advisory_lock(namespace, key)).
+IMPORT_LOCK_NAMESPACE = 1701
+
+
+@contextlib.contextmanager
+def one_import_of(sha256: str):
+    """Yields True while this process holds the import lock of the file with ``sha256`` (False: another import of
+    the same file holds it). The lock dies with its holder, so a killed import never blocks the file: a session
+    advisory lock on PostgreSQL, an flock on a file in the data folder on SQLite."""
+    if not sha256:
+        yield True
+        return
+    if connection.vendor == "postgresql":
+        key = int(sha256[:7], 16)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_try_advisory_lock(%s, %s)", [IMPORT_LOCK_NAMESPACE, key]
+            )
+            got = cursor.fetchone()[0]
+        if not got:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_unlock(%s, %s)", [IMPORT_LOCK_NAMESPACE, key]
+                )
+        return
+    folder = Path(settings.DATA_DIR) / "locks"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with (folder / "impor-{}.lock".format(sha256[:32])).open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _same_file_running(batch: ImportBatch) -> ImportBatch | None:
-    """An earlier import of the same file (same SHA-256 and kind) still running: the later one stands down, so two
-    uploads of one file at once never race on the same rows. Of two that start together, the older batch runs."""
-    if batch.dry_run or not batch.sha256:
-        return None
+    """The other batch of the same file still marked running, to name it in the message."""
     return (
-        ImportBatch.objects.filter(
-            sha256=batch.sha256,
-            kind=batch.kind,
-            dry_run=False,
-            state=ImportBatch.State.RUNNING,
-            pk__lt=batch.pk,
-            created_at__gte=timezone.now() - RUNNING_STALE_AFTER,
-        )
-        .order_by("pk")
+        ImportBatch.objects.filter(sha256=batch.sha256, state=ImportBatch.State.RUNNING)
+        .exclude(pk=batch.pk)
+        .order_by("-pk")
         .first()
     )
 

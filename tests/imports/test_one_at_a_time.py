@@ -16,25 +16,37 @@ from .helpers import perangkat_row, write_csv
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_same_file_while_it_runs_is_told_it_is_running(tmp_path):
+    """Another process (here a thread with its own database connection) holds the file's import lock."""
+    import threading
+
+    from django.db import connections
+
     path = write_csv(tmp_path / "a.csv", [perangkat_row(1), perangkat_row(2)])
-    first = ImportBatch.objects.create(
-        kind="perangkat",
-        filename="a.csv",
-        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
-        state=ImportBatch.State.RUNNING,
-    )
-    with pytest.raises(
-        services.ImportFileError,
-        match="sedang berjalan sebagai impor #{}".format(first.pk),
-    ):
-        services.run_import(actor=None, path=path, kind="perangkat")
-    assert not Kepesertaan.objects.exists()
-    assert (
-        ImportBatch.objects.exclude(pk=first.pk).get().state == ImportBatch.State.FAILED
-    )
-    # Once the first has finished, the file imports.
-    ImportBatch.objects.filter(pk=first.pk).update(state=ImportBatch.State.DONE)
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    holding, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with services.one_import_of(sha) as alone:
+                assert alone
+                holding.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    assert holding.wait(30)
+    try:
+        with pytest.raises(services.ImportFileError, match="sedang berjalan"):
+            services.run_import(actor=None, path=path, kind="perangkat")
+        assert not Kepesertaan.objects.exists()
+    finally:
+        release.set()
+        thread.join(30)
+    # Once the other import has finished (or died: the lock goes with it), the file imports.
     assert services.run_import(actor=None, path=path, kind="perangkat").inserted == 2
 
 

@@ -455,7 +455,10 @@ def test_the_cli_api_and_upload_give_the_same_outcome(
             "file": SimpleUploadedFile(
                 "b.xls",
                 vf.buku_aparat_html(
-                    tmp_path / "tanpa_nik.xls", officials=book(), with_nik=False, **PLACE
+                    tmp_path / "tanpa_nik.xls",
+                    officials=book(),
+                    with_nik=False,
+                    **PLACE,
                 ).read_bytes(),
             ),
             "kind": "perangkat",
