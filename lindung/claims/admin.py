@@ -97,6 +97,13 @@ class KlaimAdmin(admin.ModelAdmin):
         "total",
         "scholarship_this_year",
         "reject_reason",
+        "verified_by",
+        "verified_at",
+        "approved_by",
+        "approved_at",
+        "paid_by",
+        "paid_on",
+        "payment_reference",
     )
     inlines = [DokumenInline, TransitionInline]
 

@@ -1,4 +1,5 @@
-"""``POST /api/v1/claims/quote`` (INTERFACES.md "Claim quote") and read-only claim lists, scoped by region."""
+"""``POST /api/v1/claims/quote`` (INTERFACES.md "Claim quote"), claim lists scoped by region, and
+``POST /api/v1/claims/{id}/status`` (the same workflow service as the claim page; docs/claims.md)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,10 @@ class KlaimOut(Schema):
     total: int
     scholarship_this_year: int
     reject_reason: str
+    verified_by: str | None = None
+    approved_by: str | None = None
+    paid_on: str | None = None
+    payment_reference: str = ""
 
 
 def _out(klaim: Klaim) -> KlaimOut:
@@ -57,7 +62,14 @@ def _out(klaim: Klaim) -> KlaimOut:
         total=klaim.total,
         scholarship_this_year=klaim.scholarship_this_year,
         reject_reason=klaim.reject_reason,
+        verified_by=klaim.verified_by.username if klaim.verified_by else None,
+        approved_by=klaim.approved_by.username if klaim.approved_by else None,
+        paid_on=klaim.paid_on.isoformat() if klaim.paid_on else None,
+        payment_reference=klaim.payment_reference,
     )
+
+
+_RELATED = ("kepesertaan", "verified_by", "approved_by")
 
 
 @router.get(
@@ -66,7 +78,7 @@ def _out(klaim: Klaim) -> KlaimOut:
     summary="Claims in your regions, optionally ?status=diajukan|…",
 )
 def list_klaim(request, status: str | None = None):
-    qs = Klaim.objects.visible_to(request.user).select_related("kepesertaan")
+    qs = Klaim.objects.visible_to(request.user).select_related(*_RELATED)
     if status:
         qs = qs.filter(status=status)
     return [_out(k) for k in qs[:500]]
@@ -75,7 +87,33 @@ def list_klaim(request, status: str | None = None):
 @router.get("/{klaim_id}", summary="One claim with its quote")
 def get_klaim(request, klaim_id: int):
     klaim = get_object_or_404(
-        Klaim.objects.visible_to(request.user).select_related("kepesertaan"),
+        Klaim.objects.visible_to(request.user).select_related(*_RELATED),
         pk=klaim_id,
     )
     return {**_out(klaim).dict(), "quote": klaim.quote}
+
+
+class TransitionIn(Schema):
+    to: str
+    note: str = ""
+    payment_reference: str = ""
+    paid_on: str | None = None
+
+
+@router.post(
+    "/{klaim_id}/status",
+    response=KlaimOut,
+    summary="Verify, approve, reject or mark paid (two people decide; paid needs reference and date)",
+)
+def transition(request, klaim_id: int, payload: TransitionIn):
+    """The claim page's buttons: 403 when your role may not take the step or you verified the claim you approve."""
+    klaim = get_object_or_404(Klaim.objects.visible_to(request.user), pk=klaim_id)
+    klaim = services.transition_klaim(
+        actor=request.user,
+        klaim=klaim,
+        to_status=payload.to,
+        note=payload.note,
+        payment_reference=payload.payment_reference,
+        paid_on=payload.paid_on,
+    )
+    return _out(Klaim.objects.select_related(*_RELATED).get(pk=klaim.pk))

@@ -1,10 +1,13 @@
-"""The new-claim form: participant by NIK (within the user's regions), event, dates, claimant, details, children."""
+"""The new-claim form: participant by name or NIK (within the user's regions), event, dates, claimant, details,
+children. No KPJ is asked: a participant BPJS has not yet given one can still claim."""
 
 from __future__ import annotations
 
 from django import forms
-from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from lindung.participants.models import Kepesertaan
 
 from . import services
 from .choices import Event, Level
@@ -25,7 +28,11 @@ class DateInput(forms.DateInput):
 
 
 class KlaimForm(forms.Form):
-    nik = forms.CharField(label=_("Participant NIK"), max_length=16, min_length=16)
+    peserta = forms.CharField(
+        label=_("Participant (name or NIK)"), max_length=150, required=False
+    )
+    # The person picked from the search results (radio buttons named "kepesertaan"), when the text matched several.
+    kepesertaan = forms.IntegerField(required=False, min_value=1)
     event = forms.ChoiceField(label=_("Event"), choices=Event.choices)
     incident_date = forms.DateField(
         label=_("Date of death or accident"), widget=DateInput
@@ -59,6 +66,17 @@ class KlaimForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.kepesertaan = None
+        self.matches: list = []
+        self.fields["peserta"].widget.attrs.update(
+            {
+                "autocomplete": "off",
+                "placeholder": _("Name or 16-digit NIK"),
+                "hx-get": reverse("claims:search"),
+                "hx-trigger": "keyup changed delay:400ms, search",
+                "hx-target": "#peserta-matches",
+                "hx-swap": "innerHTML",
+            }
+        )
         levels = [("", "—"), *Level.choices]
         for i in range(CHILD_ROWS):
             self.fields[f"child{i}_name"] = forms.CharField(
@@ -80,7 +98,7 @@ class KlaimForm(forms.Form):
     def head_fields(self) -> list:
         return [
             self[name]
-            for name in ("nik", "event", "incident_date", "claim_date", "cause")
+            for name in ("peserta", "event", "incident_date", "claim_date", "cause")
         ]
 
     def child_rows(self) -> list[list]:
@@ -92,19 +110,36 @@ class KlaimForm(forms.Form):
             for i in range(CHILD_ROWS)
         ]
 
-    def clean_nik(self) -> str:
-        nik = self.cleaned_data["nik"].strip()
-        if not nik.isdigit():
-            raise forms.ValidationError("NIK harus 16 angka.")
-        try:
-            self.kepesertaan = services.find_kepesertaan(
-                nik, user=self.user, action="submit"
+    def clean(self) -> dict:
+        """Find the membership: the one picked from the results, else the only one matching the name or NIK."""
+        data = super().clean()
+        text = (data.get("peserta") or "").strip()
+        chosen = data.get("kepesertaan")
+        if chosen:
+            self.kepesertaan = (
+                Kepesertaan.objects.visible_to(self.user, "submit")
+                .select_related("peserta", "desa")
+                .filter(pk=chosen)
+                .first()
             )
-        except Http404:
-            raise forms.ValidationError(
-                "NIK tidak ditemukan di wilayah Anda."
-            ) from None
-        return nik
+            if self.kepesertaan is None:
+                self.add_error("peserta", "Peserta tidak ditemukan di wilayah Anda.")
+            return data
+        if not text:
+            self.add_error("peserta", "Isi nama atau NIK peserta.")
+            return data
+        self.matches = services.search_kepesertaan(text, user=self.user)
+        if len(self.matches) == 1:
+            self.kepesertaan = self.matches[0]
+        elif not self.matches:
+            what = "NIK" if text.replace(" ", "").isdigit() else "Nama peserta"
+            self.add_error("peserta", f"{what} tidak ditemukan di wilayah Anda.")
+        else:
+            self.add_error(
+                "peserta",
+                f"{len(self.matches)} peserta cocok dengan '{text}'; pilih salah satu.",
+            )
+        return data
 
     def children(self) -> list[dict]:
         data, out = self.cleaned_data, []

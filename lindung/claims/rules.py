@@ -786,28 +786,68 @@ def quote(case: Case, tables: Tables) -> dict:
         "total": sum(i["amount"] for i in items),
         "payer": payer(case, tables) if eligible else None,
         "scholarship": schol,
-        "conditions": conds + schol_conds,
+        "conditions": settle_conditions(conds + schol_conds, eligible),
+    }
+
+
+# Conditions that only say who pays first: moot, and misleading ("BPJS membayar …"), when nothing is payable.
+PAYER_RULES = frozenset({"tunggakan_pemberi_kerja"})
+
+
+def settle_conditions(conditions: list[dict], eligible: bool) -> list[dict]:
+    """The conditions in the order people read them: the failed blocking ones (the refusal) first, then the other
+    failed ones, then those met. A refused quote leaves out the who-pays conditions, so it never says BPJS pays.
+
+    Idempotent, so it also tidies a quote stored with a claim before this rule (docs/claims.md).
+    """
+    kept = [c for c in conditions if eligible or c.get("rule") not in PAYER_RULES]
+    return sorted(kept, key=lambda c: (bool(c.get("met")), not c.get("blocking", True)))
+
+
+def presentable(result: dict) -> dict:
+    """A stored quote as the pages show it (``settle_conditions`` applied)."""
+    if not result:
+        return result
+    eligible = bool(result.get("eligible"))
+    return {
+        **result,
+        "conditions": settle_conditions(result.get("conditions") or [], eligible),
     }
 
 
 # ---------------------------------------------------------------- workflow
 
-# (from, to) → the action (lindung.accounts.models.ROLE_ACTIONS) a user needs on the claim's region.
-TRANSITIONS: dict[tuple[str, str], str] = {
-    ("diajukan", "diverifikasi"): "decide",
-    ("diajukan", "ditolak"): "decide",
-    ("diverifikasi", "disetujui"): "decide",
-    ("diverifikasi", "ditolak"): "decide",
-    ("disetujui", "dibayar"): "decide",
+# What each step on a claim needs: a role action of lindung.accounts.models.ROLE_ACTIONS (asked through ``user_can``)
+# on the claim's desa; a step listing several actions is open to any of them. docs/claims.md has the role table.
+STEP_ACTIONS: dict[str, tuple[str, ...]] = {
+    "view": ("view",),
+    "submit": ("submit",),
+    "upload": ("submit", "decide"),
+    "verify": ("decide",),
+    "approve": ("decide",),
+    "reject": ("decide",),
+    "pay": ("decide",),
+    "scholarship": ("decide",),
 }
+
+# (from, to) → the step it is.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    ("diajukan", "diverifikasi"): "verify",
+    ("diajukan", "ditolak"): "reject",
+    ("diverifikasi", "disetujui"): "approve",
+    ("diverifikasi", "ditolak"): "reject",
+    ("disetujui", "dibayar"): "pay",
+}
+OPEN_FOR_DOCUMENTS = frozenset({"diajukan", "diverifikasi"})
+MAX_PAYMENT_REFERENCE = 60
 
 
 def next_statuses(status: str) -> list[str]:
     return [to for (frm, to) in TRANSITIONS if frm == status]
 
 
-def transition_action(current: str, target: str) -> str:
-    """The action needed for ``current`` → ``target``; an impossible move raises ValidationError."""
+def transition_step(current: str, target: str) -> str:
+    """The step ``current`` → ``target`` is; an impossible move raises ValidationError."""
     try:
         return TRANSITIONS[(current, target)]
     except KeyError:
@@ -816,5 +856,73 @@ def transition_action(current: str, target: str) -> str:
         ) from None
 
 
-def missing_documents(required_codes: list[str], uploaded_codes: set[str]) -> list[str]:
-    return [code for code in required_codes if code not in uploaded_codes]
+def transition_action(current: str, target: str) -> str:
+    """The role action needed for ``current`` → ``target`` (the first of its step's actions)."""
+    return STEP_ACTIONS[transition_step(current, target)][0]
+
+
+def two_person_refusal(step: str, actor_id, verified_by_id) -> str | None:
+    """Why ``actor_id`` may not take ``step`` on a claim verified by ``verified_by_id`` (None when they may).
+
+    Two people decide a claim: whoever verified it cannot also approve it.
+    """
+    if step == "approve" and actor_id is not None and actor_id == verified_by_id:
+        return (
+            "Petugas yang memverifikasi klaim ini tidak boleh juga menyetujuinya; "
+            "persetujuan harus dilakukan petugas BPJS lain."
+        )
+    return None
+
+
+def check_payment(
+    reference, paid_on, *, approved_on: dt.date | None, today: dt.date
+) -> tuple[str, dt.date]:
+    """The payment reference and date of a claim marked paid, checked; ValidationError in Indonesian otherwise.
+
+    Both are required; the date is neither after ``today`` nor before the approval.
+    """
+    reference = str(reference or "").strip()
+    if not reference:
+        raise ValidationError(
+            "Nomor referensi pembayaran (bukti transfer BPJS) wajib diisi."
+        )
+    if len(reference) > MAX_PAYMENT_REFERENCE:
+        raise ValidationError(
+            f"Nomor referensi pembayaran paling panjang {MAX_PAYMENT_REFERENCE} karakter."
+        )
+    if paid_on in (None, ""):
+        raise ValidationError("Tanggal pembayaran wajib diisi (format YYYY-MM-DD).")
+    if isinstance(paid_on, dt.datetime):
+        paid_on = paid_on.date()
+    day = parse_date({"paid_on": paid_on}, "paid_on", required=True)
+    if day > today:
+        raise ValidationError(
+            f"Tanggal pembayaran {day.isoformat()} tidak boleh sesudah hari ini ({today.isoformat()})."
+        )
+    if approved_on is not None and day < approved_on:
+        raise ValidationError(
+            f"Tanggal pembayaran {day.isoformat()} tidak boleh sebelum tanggal persetujuan "
+            f"({approved_on.isoformat()})."
+        )
+    return reference, day
+
+
+def missing_documents(
+    required_codes: list[str],
+    uploaded_codes: set[str],
+    waived: frozenset[str] = frozenset(),
+) -> list[str]:
+    return [
+        code
+        for code in required_codes
+        if code not in uploaded_codes and code not in waived
+    ]
+
+
+# The participant card carries the KPJ: it cannot be asked for before BPJS has given the participant one.
+KPJ_DOCUMENT = "kartu_peserta"
+
+
+def waived_documents(kpj: str | None) -> frozenset[str]:
+    """Required documents a participant cannot hand in yet (the KPJ card while no KPJ has been issued)."""
+    return frozenset() if (kpj or "").strip() else frozenset({KPJ_DOCUMENT})

@@ -43,6 +43,72 @@ MAX_DOCUMENT_BYTES = getattr(
     settings, "LINDUNG_MAX_CLAIM_DOCUMENT_BYTES", 5 * 1024 * 1024
 )
 SEGMENT_BY_KIND = {"perangkat": "pu", "rentan": "bpu"}
+# Participant search on the claim form: at most this many people are offered.
+SEARCH_LIMIT = 20
+
+
+# ---------------------------------------------------------------- who may do what
+
+
+class TwoPersonRefusal(PermissionDenied):
+    """The officer who verified a claim tried to approve it too."""
+
+
+def may(user, step: str, on: Klaim | Kepesertaan | None = None) -> bool:
+    """Whether ``user``'s roles allow claim ``step`` (rules.STEP_ACTIONS) on the desa of ``on`` (a claim or a
+    membership), or somewhere when ``on`` is None.
+
+    The one question the services and the views ask (templates get its answers); ``user_can`` answers it.
+    """
+    if on is None:
+        region = None
+    elif isinstance(on, Klaim):
+        region = on.kepesertaan.desa_id
+    else:
+        region = on.desa_id
+    return any(user_can(user, action, region) for action in rules.STEP_ACTIONS[step])
+
+
+def can_upload(user, klaim: Klaim) -> bool:
+    """Whether ``user`` may add a document to ``klaim`` now (the upload control on the claim page)."""
+    return klaim.status in rules.OPEN_FOR_DOCUMENTS and may(user, "upload", klaim)
+
+
+def allowed_transitions(user, klaim: Klaim) -> list[str]:
+    """The statuses ``user`` may move ``klaim`` to now (the buttons on the detail page).
+
+    The officer who verified the claim is not offered "approve" (two people decide).
+    """
+    out = []
+    for to in rules.next_statuses(klaim.status):
+        step = rules.transition_step(klaim.status, to)
+        if may(user, step, klaim) and not rules.two_person_refusal(
+            step, getattr(user, "pk", None), klaim.verified_by_id
+        ):
+            out.append(to)
+    return out
+
+
+def claim_permissions(user, klaim: Klaim) -> dict:
+    """What the claim page may offer ``user``: upload, status buttons, scholarship actions."""
+    return {
+        "upload": can_upload(user, klaim),
+        "next": allowed_transitions(user, klaim),
+        "scholarship": may(user, "scholarship", klaim),
+    }
+
+
+def membership_ended_on(klaim: Klaim) -> dt.date | None:
+    """The day the membership ended when this approved death claim ended it (for the claim page), else None."""
+    k = klaim.kepesertaan
+    if (
+        klaim.event in DEATH_EVENTS
+        and klaim.status in (Status.DISETUJUI, Status.DIBAYAR)
+        and k.status == "berhenti"
+        and k.stop_reason == "meninggal"
+    ):
+        return k.ended_on
+    return None
 
 
 # ---------------------------------------------------------------- quote
@@ -81,6 +147,36 @@ def find_kepesertaan(nik: str, *, user=None, action: str = "view") -> Kepesertaa
     if not rows:
         raise Http404("NIK tidak ditemukan di wilayah Anda.")
     return next((k for k in rows if k.status != "berhenti"), rows[0])
+
+
+def search_kepesertaan(text: str, *, user, action: str = "submit") -> list[Kepesertaan]:
+    """Memberships of people whose name or NIK matches ``text``, within ``user``'s regions for ``action``.
+
+    A 16-digit text is a NIK (exact); other digits (6 or more) match part of a NIK; anything else matches every
+    word of the name. One membership per person: the active one, else the latest.
+    """
+    text = " ".join(str(text or "").split())
+    qs = Kepesertaan.objects.visible_to(user, action).select_related("peserta", "desa")
+    digits = text.replace(" ", "")
+    if digits.isdigit():
+        if len(digits) == 16:
+            qs = qs.filter(peserta__nik=digits)
+        elif len(digits) >= 6:
+            qs = qs.filter(peserta__nik__contains=digits)
+        else:
+            return []
+    elif len(text) >= 2:
+        for word in text.split():
+            qs = qs.filter(peserta__name__icontains=word)
+    else:
+        return []
+    chosen: dict[int, Kepesertaan] = {}
+    rows = qs.order_by("peserta__name", "peserta_id", "-registered_on", "-id")
+    for k in rows[: SEARCH_LIMIT * 4]:
+        best = chosen.get(k.peserta_id)
+        if best is None or (best.status == "berhenti" and k.status != "berhenti"):
+            chosen[k.peserta_id] = k
+    return list(chosen.values())[:SEARCH_LIMIT]
 
 
 def registry_facts(kepesertaan: Kepesertaan, incident_date: dt.date) -> dict:
@@ -199,7 +295,7 @@ def submit_klaim(
     children: list[dict] | None = None,
 ) -> Klaim:
     """File a claim on ``kepesertaan`` (needs "submit" on its desa); the quote is computed and stored with it."""
-    if not user_can(actor, "submit", kepesertaan.desa_id):
+    if not may(actor, "submit", kepesertaan):
         raise PermissionDenied(
             "Anda tidak berwenang mengajukan klaim untuk peserta di wilayah ini."
         )
@@ -269,15 +365,20 @@ def submit_klaim(
 
 
 def document_checklist(klaim: Klaim) -> list[dict]:
-    """The required and optional documents for this claim's event, each with its uploads."""
+    """The required and optional documents for this claim's event, each with its uploads.
+
+    ``waived``: required, but not asked of this participant yet (the KPJ card before BPJS has issued a KPJ).
+    """
     uploads: dict[int, list[KlaimDokumen]] = {}
     for doc in klaim.documents.all():
         uploads.setdefault(doc.requirement_id, []).append(doc)
+    waived = rules.waived_documents(klaim.kepesertaan.kpj)
     return [
         {
             "requirement": r,
             "documents": uploads.get(r.pk, []),
             "done": bool(uploads.get(r.pk)),
+            "waived": r.required and r.code in waived,
         }
         for r in DocumentRequirement.objects.filter(event=klaim.event, active=True)
     ]
@@ -290,7 +391,9 @@ def missing_documents(klaim: Klaim) -> list[str]:
         ).values_list("code", flat=True)
     )
     uploaded = set(klaim.documents.values_list("requirement__code", flat=True))
-    return rules.missing_documents(required, uploaded)
+    return rules.missing_documents(
+        required, uploaded, rules.waived_documents(klaim.kepesertaan.kpj)
+    )
 
 
 def _check_upload(upload) -> str:
@@ -319,9 +422,9 @@ def upload_document(
 ) -> KlaimDokumen:
     """Attach a PDF/JPG/PNG to one checklist item; allowed to the submitting side and BPJS until a decision."""
     region = klaim.kepesertaan.desa_id
-    if not (user_can(actor, "submit", region) or user_can(actor, "decide", region)):
+    if not may(actor, "upload", klaim):
         raise PermissionDenied("Anda tidak berwenang mengunggah dokumen klaim ini.")
-    if klaim.status not in (Status.DIAJUKAN, Status.DIVERIFIKASI):
+    if klaim.status not in rules.OPEN_FOR_DOCUMENTS:
         raise ValidationError(
             "Dokumen hanya dapat diunggah selama klaim belum diputuskan."
         )
@@ -362,38 +465,60 @@ def upload_document(
 # ---------------------------------------------------------------- transitions
 
 
-def allowed_transitions(user, klaim: Klaim) -> list[str]:
-    """The statuses ``user`` may move ``klaim`` to now (for the buttons on the detail page)."""
-    return [
-        to
-        for to in rules.next_statuses(klaim.status)
-        if user_can(
-            user, rules.transition_action(klaim.status, to), klaim.kepesertaan.desa_id
-        )
-    ]
-
-
-def transition_klaim(*, actor, klaim: Klaim, to_status: str, note: str = "") -> Klaim:
+def transition_klaim(
+    *,
+    actor,
+    klaim: Klaim,
+    to_status: str,
+    note: str = "",
+    payment_reference: str = "",
+    paid_on: dt.date | str | None = None,
+    today: dt.date | None = None,
+) -> Klaim:
     """Move a claim along diajukan → diverifikasi → disetujui/ditolak → dibayar, audited and recorded.
 
-    Verification needs every required document; approval needs an eligible quote; rejection needs a reason.
-    Approving a death claim ends the membership and creates this school year's scholarship entitlements.
+    Verification needs every required document; approval needs an eligible quote and an officer other than the
+    one who verified (``TwoPersonRefusal``); rejection needs a reason; marking paid needs the payment reference and
+    the payment date (not after today, not before the approval). Approving a death claim ends the membership and
+    creates this school year's scholarship entitlements.
     """
+    today = today or timezone.localdate()
+    # NUL cannot be stored in a PostgreSQL text column; it is never meant.
+    note = str(note or "").replace("\x00", "")
+    payment_reference = str(payment_reference or "").replace("\x00", "")
     with transaction.atomic():
         klaim = (
             Klaim.objects.select_for_update()
             .select_related("kepesertaan", "kepesertaan__peserta")
             .get(pk=klaim.pk)
         )
-        action = rules.transition_action(klaim.status, to_status)
-        if not user_can(actor, action, klaim.kepesertaan.desa_id):
+        step = rules.transition_step(klaim.status, to_status)
+        if not may(actor, step, klaim):
             raise PermissionDenied("Anda tidak berwenang mengubah status klaim ini.")
+        refusal = rules.two_person_refusal(
+            step, getattr(actor, "pk", None), klaim.verified_by_id
+        )
+        if refusal:
+            raise TwoPersonRefusal(refusal)
         _check_transition(klaim, to_status, note)
         before = audit.snapshot(klaim)
         old_status = klaim.status
+        now = timezone.now()
         klaim.status = to_status
-        if to_status == Status.DITOLAK:
+        if step == "verify":
+            klaim.verified_by, klaim.verified_at = actor, now
+        elif step == "approve":
+            klaim.approved_by, klaim.approved_at = actor, now
+        elif step == "reject":
             klaim.reject_reason = note.strip()
+        elif step == "pay":
+            klaim.payment_reference, klaim.paid_on = rules.check_payment(
+                payment_reference,
+                paid_on,
+                approved_on=_approved_on(klaim),
+                today=today,
+            )
+            klaim.paid_by = actor
         klaim.save()
         KlaimTransition.objects.create(
             klaim=klaim,
@@ -408,11 +533,24 @@ def transition_klaim(*, actor, klaim: Klaim, to_status: str, note: str = "") -> 
             obj=klaim,
             region_code=klaim.kepesertaan.desa_id,
             changes=audit.diff(before, audit.snapshot(klaim)),
-            note=note,
+            note=note.strip() or step,
         )
         if to_status == Status.DISETUJUI:
             _on_approval(actor=actor, klaim=klaim)
     return klaim
+
+
+def _approved_on(klaim: Klaim) -> dt.date | None:
+    """The approval day (local); claims approved before ``approved_at`` existed use their transition."""
+    at = klaim.approved_at
+    if at is None:
+        at = (
+            klaim.transitions.filter(to_status=Status.DISETUJUI)
+            .order_by("-at")
+            .values_list("at", flat=True)
+            .first()
+        )
+    return timezone.localdate(at) if at is not None else None
 
 
 def _check_transition(klaim: Klaim, to_status: str, note: str) -> None:
@@ -499,7 +637,7 @@ def create_beasiswa(*, actor, klaim: Klaim) -> list[Beasiswa]:
 
 
 def _require_decide(actor, klaim: Klaim) -> None:
-    if not user_can(actor, "decide", klaim.kepesertaan.desa_id):
+    if not may(actor, "scholarship", klaim):
         raise PermissionDenied("Anda tidak berwenang memutuskan beasiswa klaim ini.")
 
 

@@ -9,11 +9,9 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from lindung.accounts.models import user_can
-
-from . import services
+from . import rules, services
 from .choices import Event, Level, Status
 from .forms import KlaimForm
 from .models import Beasiswa, Klaim, KlaimDokumen
@@ -44,14 +42,14 @@ def klaim_list(request: HttpRequest) -> HttpResponse:
             "event": event,
             "statuses": Status.choices,
             "events": Event.choices,
-            "can_submit": user_can(request.user, "submit"),
+            "can_submit": services.may(request.user, "submit"),
         },
     )
 
 
 @login_required
 def klaim_new(request: HttpRequest) -> HttpResponse:
-    if not user_can(request.user, "submit"):
+    if not services.may(request.user, "submit"):
         raise PermissionDenied(_("Only village and regency operators can file claims."))
     form = KlaimForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -71,13 +69,40 @@ def klaim_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Claim #{id} submitted.").format(id=klaim.pk))
             return redirect("claims:detail", pk=klaim.pk)
-    return render(request, "claims/new.html", {"form": form})
+    return render(
+        request,
+        "claims/new.html",
+        {"form": form, "matches": form.matches, "chosen": _chosen(form)},
+    )
+
+
+def _chosen(form: KlaimForm) -> int | None:
+    return form.kepesertaan.pk if form.kepesertaan is not None else None
+
+
+@login_required
+@require_GET
+def klaim_search(request: HttpRequest) -> HttpResponse:
+    """htmx: the people matching the name or NIK typed on the claim form, within the user's regions."""
+    if not services.may(request.user, "submit"):
+        raise PermissionDenied(_("Only village and regency operators can file claims."))
+    text = request.GET.get("peserta", "")
+    return render(
+        request,
+        "claims/_matches.html",
+        {
+            "matches": services.search_kepesertaan(text, user=request.user),
+            "searched": text.strip(),
+        },
+    )
 
 
 @login_required
 @require_POST
 def klaim_quote(request: HttpRequest) -> HttpResponse:
     """htmx: the quote for what the form holds so far."""
+    if not services.may(request.user, "submit"):
+        raise PermissionDenied(_("Only village and regency operators can file claims."))
     form = KlaimForm(request.POST, user=request.user)
     ctx: dict = {"form": form}
     if form.is_valid():
@@ -93,25 +118,22 @@ def klaim_quote(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def klaim_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    klaim = get_object_or_404(_visible(request), pk=pk)
-    region = klaim.kepesertaan.desa_id
+    klaim = get_object_or_404(
+        _visible(request).select_related("verified_by", "approved_by", "paid_by"),
+        pk=pk,
+    )
     return render(
         request,
         "claims/detail.html",
         {
             "klaim": klaim,
-            "quote": klaim.quote,
+            "quote": rules.presentable(klaim.quote),
             "checklist": services.document_checklist(klaim),
             "missing": services.missing_documents(klaim),
-            "next": services.allowed_transitions(request.user, klaim),
-            "can_upload": klaim.status in (Status.DIAJUKAN, Status.DIVERIFIKASI)
-            and (
-                user_can(request.user, "submit", region)
-                or user_can(request.user, "decide", region)
-            ),
+            "can": services.claim_permissions(request.user, klaim),
+            "membership_ended_on": services.membership_ended_on(klaim),
             "transitions": klaim.transitions.select_related("actor"),
             "beasiswa": klaim.beasiswa.all(),
-            "can_decide": user_can(request.user, "decide", region),
             "levels": [lv for lv in Level.choices if lv[0] != Level.BELUM_SEKOLAH],
             "status_labels": dict(Status.choices),
         },
@@ -163,9 +185,13 @@ def klaim_transition(request: HttpRequest, pk: int) -> HttpResponse:
             klaim=klaim,
             to_status=request.POST.get("to", ""),
             note=request.POST.get("note", ""),
+            payment_reference=request.POST.get("payment_reference", ""),
+            paid_on=request.POST.get("paid_on") or None,
         )
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
+    except services.TwoPersonRefusal as exc:
+        messages.error(request, str(exc))
     else:
         messages.success(request, _("Claim status updated."))
     return redirect("claims:detail", pk=pk)

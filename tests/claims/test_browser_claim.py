@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 
@@ -38,13 +39,14 @@ def test_a_death_claim_goes_from_filing_to_payment(
 
     load_regions(prefix="53")  # transactional tests start from a flushed database
     operator, officer = make_user("desa", [DESA_X]), make_user("bpjs")
+    approver = make_user("bpjs")  # issue 19: the verifier does not approve
     member = make_member(name="Yohanes Browser")
     doc = tmp_path / "dokumen.pdf"
     doc.write_bytes(PDF)
 
     page = _page(browser, live_server, operator.username)
     page.goto(f"{live_server.url}/klaim/baru/")
-    page.fill("input[name=nik]", member.peserta.nik)
+    page.fill("input[name=peserta]", member.peserta.nik)
     page.select_option("select[name=event]", "jkm")
     page.fill("input[name=incident_date]", "2026-03-10")
     page.fill("input[name=claim_date]", "2026-04-01")
@@ -77,9 +79,19 @@ def test_a_death_claim_goes_from_filing_to_payment(
 
     page = _page(browser, live_server, officer.username)
     page.goto(f"{live_server.url}/klaim/{klaim.pk}/")
-    for to in ("diverifikasi", "disetujui", "dibayar"):
-        page.click(f"button[name=to][value={to}]")
-        page.wait_for_selector(f"#klaim-status [data-status={to}]")
+    page.click("button[name=to][value=diverifikasi]")
+    page.wait_for_selector("#klaim-status [data-status=diverifikasi]")
+    assert page.locator("button[name=to][value=disetujui]").count() == 0
+
+    page = _page(browser, live_server, approver.username)
+    page.goto(f"{live_server.url}/klaim/{klaim.pk}/")
+    page.click("button[name=to][value=disetujui]")
+    page.wait_for_selector("#klaim-status [data-status=disetujui]")
+    assert "Kepesertaan diakhiri karena meninggal" in page.inner_text("body")
+    page.fill("input[name=payment_reference]", "TRF-BROWSER-1")
+    page.fill("input[name=paid_on]", dt.date.today().isoformat())
+    page.click("button[name=to][value=dibayar]")
+    page.wait_for_selector("#klaim-status [data-status=dibayar]")
     _shot(page, "claim_paid")
     assert "Anak Satu" in page.inner_text("body") and "2025/2026" in page.inner_text(
         "body"
@@ -87,4 +99,6 @@ def test_a_death_claim_goes_from_filing_to_payment(
     klaim.refresh_from_db()
     member.refresh_from_db()
     assert klaim.status == "dibayar" and member.status == "berhenti"
+    assert (klaim.verified_by, klaim.approved_by) == (officer, approver)
+    assert klaim.payment_reference == "TRF-BROWSER-1"
     assert Beasiswa.objects.filter(klaim=klaim).count() == 2

@@ -19,7 +19,13 @@ def _bill_and_pay(member, months: list[dt.date], paid: list[dt.date]) -> None:
     payer = iuran.payer_for_kepesertaan(member)
     for month in paid:
         iuran.record_payment(
-            actor=None, payer=payer, amount=16_800, paid_at=month.replace(day=10)
+            actor=None,
+            payer=payer,
+            amount=16_800,
+            paid_at=month.replace(day=10),
+            # Issue 19: a bank reference is required; one month of several open ones is confirmed explicitly.
+            reference=f"TRF-{month:%Y%m}",
+            confirm=True,
         )
 
 

@@ -41,6 +41,30 @@ def submit(actor, member, **kw) -> Klaim:
     return services.submit_klaim(actor=actor, kepesertaan=member, **{**args, **kw})
 
 
+@pytest.fixture
+def approver(db):
+    """A second BPJS officer: the one who verified a claim may not approve it."""
+    from tests.conftest import make_user
+
+    return make_user("bpjs")
+
+
+def decide(klaim, *steps, verifier, approver, today=None) -> Klaim:
+    """Take ``klaim`` through ``steps`` with two officers: ``verifier`` verifies, ``approver`` approves and pays."""
+    today = today or dt.date.today()
+    for status in steps:
+        actor = verifier if status == "diverifikasi" else approver
+        extra = (
+            {"payment_reference": f"BPJS-{klaim.pk}-001", "paid_on": today}
+            if status == "dibayar"
+            else {}
+        )
+        klaim = services.transition_klaim(
+            actor=actor, klaim=klaim, to_status=status, note="ok", **extra
+        )
+    return klaim
+
+
 def upload_required(actor, klaim) -> None:
     for req in DocumentRequirement.objects.filter(event=klaim.event, required=True):
         services.upload_document(
@@ -325,7 +349,9 @@ def test_another_village_cannot_upload(coverage, operator_desa, operator_desa_y)
 # ---- workflow
 
 
-def test_a_death_claim_runs_the_whole_workflow(coverage, operator_desa, bpjs_user):
+def test_a_death_claim_runs_the_whole_workflow(
+    coverage, operator_desa, bpjs_user, approver
+):
     member = make_member()
     klaim = submit(operator_desa, member)
     with pytest.raises(ValidationError, match="Dokumen wajib belum lengkap"):
@@ -334,9 +360,7 @@ def test_a_death_claim_runs_the_whole_workflow(coverage, operator_desa, bpjs_use
         )
     upload_required(operator_desa, klaim)
     for status in ("diverifikasi", "disetujui", "dibayar"):
-        klaim = services.transition_klaim(
-            actor=bpjs_user, klaim=klaim, to_status=status, note="ok"
-        )
+        klaim = decide(klaim, status, verifier=bpjs_user, approver=approver)
         assert klaim.status == status
     steps = list(
         KlaimTransition.objects.filter(klaim=klaim).values_list(
@@ -375,29 +399,27 @@ def test_a_death_claim_runs_the_whole_workflow(coverage, operator_desa, bpjs_use
 
 
 def test_approving_a_disability_claim_keeps_the_membership(
-    coverage, operator_desa, bpjs_user
+    coverage, operator_desa, bpjs_user, approver
 ):
     member = make_member(wage=2_000_000)
     klaim = submit(
         operator_desa, member, event="jkk_total_disability", children=[{"level": "smp"}]
     )
     upload_required(operator_desa, klaim)
-    services.transition_klaim(actor=bpjs_user, klaim=klaim, to_status="diverifikasi")
-    services.transition_klaim(actor=bpjs_user, klaim=klaim, to_status="disetujui")
+    decide(klaim, "diverifikasi", "disetujui", verifier=bpjs_user, approver=approver)
     member.refresh_from_db()
     assert member.status == "aktif" and klaim.total == 124_000_000
     assert Beasiswa.objects.filter(klaim=klaim, amount=2_000_000).count() == 1
 
 
 def test_no_scholarship_rows_when_the_scholarship_was_refused(
-    coverage, operator_desa, bpjs_user
+    coverage, operator_desa, bpjs_user, approver
 ):
     member = make_member()
     coverage.months[member.pk] = 30  # figure 12
     klaim = submit(operator_desa, member)
     upload_required(operator_desa, klaim)
-    services.transition_klaim(actor=bpjs_user, klaim=klaim, to_status="diverifikasi")
-    services.transition_klaim(actor=bpjs_user, klaim=klaim, to_status="disetujui")
+    decide(klaim, "diverifikasi", "disetujui", verifier=bpjs_user, approver=approver)
     assert (
         klaim.total == 42_000_000 and not Beasiswa.objects.filter(klaim=klaim).exists()
     )
@@ -425,7 +447,10 @@ def test_a_branch_officer_decides_only_in_its_regency(coverage, operator_desa):
     klaim = services.transition_klaim(
         actor=branch, klaim=klaim, to_status="diverifikasi"
     )
-    assert services.allowed_transitions(branch, klaim) == ["disetujui", "ditolak"]
+    # Two people decide (issue 19): the verifier may still reject but is not offered "approve".
+    assert services.allowed_transitions(branch, klaim) == ["ditolak"]
+    colleague = make_user("bpjs", ["53.01"])
+    assert services.allowed_transitions(colleague, klaim) == ["disetujui", "ditolak"]
 
 
 @pytest.mark.parametrize("target", ["disetujui", "dibayar", "diajukan", "xx"])
@@ -459,7 +484,9 @@ def test_rejection_needs_a_reason_and_is_final(coverage, operator_desa, bpjs_use
         )
 
 
-def test_an_ineligible_claim_can_only_be_rejected(coverage, operator_desa, bpjs_user):
+def test_an_ineligible_claim_can_only_be_rejected(
+    coverage, operator_desa, bpjs_user, approver
+):
     member = make_member(kind="rentan", wage=1_000_000)
     coverage.covered[member.pk] = False
     klaim = submit(operator_desa, member)
@@ -469,7 +496,7 @@ def test_an_ineligible_claim_can_only_be_rejected(coverage, operator_desa, bpjs_
         actor=bpjs_user, klaim=klaim, to_status="diverifikasi"
     )
     with pytest.raises(ValidationError, match="tidak memenuhi syarat"):
-        services.transition_klaim(actor=bpjs_user, klaim=klaim, to_status="disetujui")
+        services.transition_klaim(actor=approver, klaim=klaim, to_status="disetujui")
     member.refresh_from_db()
     assert member.status == "aktif"
 
@@ -485,11 +512,13 @@ def test_claims_are_visible_only_in_their_region(
 
 
 def _approved_with_scholarship(operator, officer) -> Klaim:
+    from tests.conftest import make_user
+
     klaim = submit(operator, make_member())
     upload_required(operator, klaim)
-    for status in ("diverifikasi", "disetujui"):
-        klaim = services.transition_klaim(actor=officer, klaim=klaim, to_status=status)
-    return klaim
+    return decide(
+        klaim, "diverifikasi", "disetujui", verifier=make_user("bpjs"), approver=officer
+    )
 
 
 def test_a_scholarship_is_paid_then_renewed_for_the_next_school_year(

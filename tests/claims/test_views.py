@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -9,13 +11,14 @@ from django.urls import reverse
 from lindung.claims.models import DocumentRequirement, Klaim
 from tests.claims.conftest import PDF, make_member
 from tests.claims.test_services import submit, upload_required
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
 
 def form_data(member, **kw) -> dict:
     data = {
-        "nik": member.peserta.nik,
+        "peserta": member.peserta.nik,  # the field finds the participant by name or NIK
         "event": "jkm",
         "incident_date": "2026-03-10",
         "claim_date": "2026-04-01",
@@ -181,8 +184,18 @@ def test_bpjs_moves_a_claim_with_the_buttons(
     )
     assert "Dokumen wajib belum lengkap" in resp.content.decode()
     upload_required(operator_desa, klaim)
-    for to in ("diverifikasi", "disetujui", "dibayar"):
-        client.post(reverse("claims:transition", args=[klaim.pk]), {"to": to})
+    # Two people decide (issue 19): bpjs_user verifies, a second officer approves and pays.
+    client.post(reverse("claims:transition", args=[klaim.pk]), {"to": "diverifikasi"})
+    client.force_login(make_user("bpjs"))
+    client.post(reverse("claims:transition", args=[klaim.pk]), {"to": "disetujui"})
+    client.post(
+        reverse("claims:transition", args=[klaim.pk]),
+        {
+            "to": "dibayar",
+            "payment_reference": "BPJS-TRF-0001",
+            "paid_on": dt.date.today().isoformat(),
+        },
+    )
     klaim.refresh_from_db()
     assert klaim.status == "dibayar"
     page = client.get(reverse("claims:detail", args=[klaim.pk])).content.decode()
@@ -220,8 +233,9 @@ def test_bpjs_pays_and_renews_a_scholarship_on_the_detail_page(
 
     klaim = submit(operator_desa, make_member())
     upload_required(operator_desa, klaim)
-    for to in ("diverifikasi", "disetujui"):
-        klaim = services.transition_klaim(actor=bpjs_user, klaim=klaim, to_status=to)
+    # Two people decide (issue 19): another officer verifies, bpjs_user approves.
+    for to, officer in (("diverifikasi", make_user("bpjs")), ("disetujui", bpjs_user)):
+        klaim = services.transition_klaim(actor=officer, klaim=klaim, to_status=to)
     sd = Beasiswa.objects.get(klaim=klaim, level="sd")
     url = reverse("claims:beasiswa", args=[klaim.pk, sd.pk])
     client.force_login(operator_desa)

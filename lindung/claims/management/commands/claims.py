@@ -1,10 +1,14 @@
-"""``lindung claims quote --input FILE.json [--json]``: quote one claim case or an array of cases."""
+"""``lindung claims quote --input FILE.json [--json]``: quote one claim case or an array of cases.
+
+``lindung claims status ID --to STATUS --user USERNAME [--note …] [--reference … --paid-on YYYY-MM-DD]``: one step of
+the claim workflow as that user (the same service as the claim page and the API; docs/claims.md)."""
 
 from __future__ import annotations
 
 import json
 
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
 
@@ -13,7 +17,10 @@ from lindung.common.format import rupiah
 
 
 class Command(BaseCommand):
-    help = "Klaim manfaat JKK/JKM: 'claims quote --input FILE.json [--json]'"
+    help = (
+        "Klaim manfaat JKK/JKM: 'claims quote --input FILE.json [--json]', "
+        "'claims status ID --to STATUS --user USERNAME'"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action")
@@ -25,9 +32,28 @@ class Command(BaseCommand):
         quote.add_argument(
             "--json", action="store_true", help="cetak hasil sebagai JSON"
         )
+        status = sub.add_parser(
+            "status",
+            help="Verifikasi, setujui, tolak atau tandai dibayar satu klaim",
+        )
+        status.add_argument("klaim", help="nomor klaim")
+        status.add_argument(
+            "--to", help="diverifikasi, disetujui, ditolak atau dibayar"
+        )
+        status.add_argument("--user", help="nama pengguna petugas yang bertindak")
+        status.add_argument("--note", default="", help="catatan (wajib untuk tolak)")
+        status.add_argument(
+            "--reference", default="", help="nomor referensi pembayaran (dibayar)"
+        )
+        status.add_argument(
+            "--paid-on", default=None, help="tanggal pembayaran YYYY-MM-DD (dibayar)"
+        )
 
     def handle(self, *args, **options) -> None:
         # Missing arguments give one Indonesian line, not argparse's usage block.
+        if options.get("action") == "status":
+            self._status(options)
+            return
         if options.get("action") != "quote":
             raise CommandError(
                 "Pemakaian: lindung claims quote --input FILE.json [--json]"
@@ -46,6 +72,45 @@ class Command(BaseCommand):
             return
         for one in result if isinstance(result, list) else [result]:
             self._print(one)
+
+    def _status(self, options) -> None:
+        from lindung.claims.models import Klaim
+
+        if not options.get("to") or not options.get("user"):
+            raise CommandError(
+                "Pemakaian: lindung claims status ID --to STATUS --user USERNAME "
+                "[--note …] [--reference … --paid-on YYYY-MM-DD]"
+            )
+        user = (
+            get_user_model()
+            .objects.filter(username=options["user"], is_active=True)
+            .first()
+        )
+        if user is None:
+            raise CommandError(f"Pengguna tidak ditemukan: {options['user']}")
+        klaim_id = str(options["klaim"])
+        klaim = (
+            Klaim.objects.visible_to(user).filter(pk=int(klaim_id)).first()
+            if klaim_id.isdigit() and len(klaim_id) < 12
+            else None
+        )
+        if klaim is None:
+            raise CommandError(
+                f"Klaim #{klaim_id} tidak ditemukan di wilayah pengguna."
+            )
+        try:
+            klaim = services.transition_klaim(
+                actor=user,
+                klaim=klaim,
+                to_status=options["to"],
+                note=options["note"],
+                payment_reference=options["reference"],
+                paid_on=options["paid_on"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages = getattr(exc, "messages", None) or [str(exc)]
+            raise CommandError("; ".join(messages)) from None
+        self.stdout.write(f"Klaim #{klaim.pk}: {klaim.status}")
 
     def _read(self, path: str):
         try:
