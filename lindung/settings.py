@@ -235,7 +235,13 @@ SESSION_COOKIE_AGE = 8 * 3600
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line_refusals": {"()": "lindung.common.logs.OneLineRefusals"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["one_line_refusals"],
+        }
+    },
     "root": {
         "handlers": ["console"],
         "level": os.environ.get("LINDUNG_LOG_LEVEL", "WARNING"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from lindung.accounts.models import user_can
 from lindung.common import format as fmt
 
 register = template.Library()
@@ -32,3 +33,10 @@ def tanggal(value) -> str:
 @register.filter
 def persen(value) -> str:
     return fmt.persen(value)
+
+
+@register.filter
+def can(user, action: str) -> bool:
+    """``{% if user|can:"import" %}``: what a role may do, asked of the same role table as ``visible_to``
+    (``accounts.models.user_can``), so menus, buttons and forms appear only where their views would allow them."""
+    return user_can(user, action)
