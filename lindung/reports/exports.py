@@ -67,9 +67,13 @@ def to_json(report: dict) -> bytes:
     return json.dumps(rakor_json(report), ensure_ascii=False, indent=2).encode()
 
 
+# Indonesian Excel lists with ";" (its decimal mark is the comma), and reads UTF-8 only behind a BOM.
+CSV_DELIMITER = ";"
+
+
 def to_csv(report: dict) -> bytes:
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = csv.writer(buf, delimiter=CSV_DELIMITER)
     columns = COLUMNS + CSV_EXTRA
     w.writerow([label for _k, label in columns])
     for r in report["rows"]:

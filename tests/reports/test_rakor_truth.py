@@ -56,7 +56,13 @@ def _officials(codes: list[str]) -> dict[str, object]:
 
 def _pay(member) -> None:
     bill = Tagihan.objects.get(lines__kepesertaan=member)
-    record_payment(actor=None, payer=bill.payer, amount=bill.total, paid_at=TODAY)
+    record_payment(
+        actor=None,
+        payer=bill.payer,
+        amount=bill.total,
+        paid_at=TODAY,
+        reference="TRX-{}".format(member.pk),
+    )
 
 
 def _threshold(value: str, valid_from=dt.date(2020, 1, 1)) -> None:
@@ -212,7 +218,9 @@ def test_ended_pks_and_overdue_plan_in_the_json(flagged, tmp_path):
 
 def test_ended_pks_and_overdue_plan_in_the_csv(flagged):
     rows = list(
-        csv.DictReader(io.StringIO(exports.to_csv(flagged).decode("utf-8-sig")))
+        csv.DictReader(
+            io.StringIO(exports.to_csv(flagged).decode("utf-8-sig")), delimiter=";"
+        )
     )
     kupang = next(r for r in rows if r["Kode"] == KUPANG)
     assert kupang["Status PKS"] == "berakhir"
@@ -337,3 +345,15 @@ def test_a_report_date_outside_the_data_years_is_refused_on_every_path(
         ).status_code
         == 200
     )
+
+
+def test_the_rakor_csv_is_what_indonesian_excel_opens():
+    import datetime as dt
+
+    from lindung.reports import exports
+    from lindung.reports.services import rakor
+
+    data = exports.to_csv(rakor(user=None, region_code="53", as_of=dt.date(2026, 6, 1)))
+    assert data.startswith("\ufeff".encode())  # UTF-8 with BOM
+    header = data.decode("utf-8-sig").splitlines()[0]
+    assert header.count(";") >= 10 and "," not in header.replace(", ", "")
