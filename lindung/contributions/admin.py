@@ -79,6 +79,8 @@ class IuranSettingAdmin(admin.ModelAdmin):
         "bpu_lapse_months",
         "grace_covered",
         "retroactive_cover",
+        "payment_limit_multiple",
+        "payment_limit_months",
         *VERSIONED,
     )
 
@@ -111,10 +113,22 @@ class TagihanAdmin(admin.ModelAdmin):
 
 @admin.register(Pembayaran)
 class PembayaranAdmin(admin.ModelAdmin):
-    list_display = ("payer", "amount", "unallocated", "paid_at", "reference")
+    """Read-only: payments are reported, confirmed, rejected and reversed through the services (audited), never
+    edited here (issue 19)."""
+
+    list_display = ("payer", "amount", "unallocated", "paid_at", "reference", "status")
+    list_filter = ("status",)
     search_fields = ("payer__code", "reference")
-    raw_id_fields = ("payer", "tagihan", "created_by")
-    readonly_fields = ("unallocated",)
+    raw_id_fields = ("payer", "tagihan", "created_by", "decided_by", "reversed_by")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Denda)

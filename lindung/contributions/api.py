@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import json
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
+from pydantic import ValidationError as PydanticError
 
+from lindung.accounts.models import user_can
 from lindung.participants.models import Kepesertaan
 
 from . import rules, services
-from .models import Payer, Tagihan
+from .models import Payer, Pembayaran, Tagihan
 
 router = Router(tags=["iuran"])
 
@@ -52,15 +57,22 @@ class BillingRunIn(Schema):
     region: str | None = None
 
 
-@router.post("/iuran/billing/run", summary="Create the month's bills (BPJS officers)")
+@router.post(
+    "/iuran/billing/run",
+    response={200: dict, 409: dict},
+    summary="Create the month's bills (BPJS officers); 409 while another run is in progress",
+)
 def billing_run(request, payload: BillingRunIn):
     try:
         period = rules.parse_period(payload.period)
     except rules.CaseError as exc:
         raise ValidationError(str(exc)) from exc
-    return services.run_billing(
-        actor=request.user, period=period, region_code=payload.region or None
-    )
+    try:
+        return services.run_billing(
+            actor=request.user, period=period, region_code=payload.region or None
+        )
+    except services.RunBusy as exc:
+        return 409, {"code": "busy", "message": exc.messages[0]}
 
 
 class TagihanOut(Schema):
@@ -113,9 +125,19 @@ def _tagihan_out(b: Tagihan) -> TagihanOut:
 class PembayaranIn(Schema):
     payer: str | None = None
     bill: str | None = None
-    amount: int
+    amount: int | str
     paid_at: dt.date
     reference: str = ""
+    confirm: bool = False
+
+
+class LaporanIn(PembayaranIn):
+    proof_name: str = ""
+    proof_base64: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str = ""
 
 
 class PembayaranOut(Schema):
@@ -123,42 +145,183 @@ class PembayaranOut(Schema):
     payer: str
     amount: int
     paid_at: dt.date
+    reference: str
+    status: str
     unallocated: int
 
 
-@router.post(
-    "/iuran/pembayaran",
-    response=PembayaranOut,
-    summary="Record a payment (oldest open bill first)",
-)
-def record_payment(request, payload: PembayaranIn):
+def _payment_out(p: Pembayaran) -> PembayaranOut:
+    return PembayaranOut(
+        id=p.pk,
+        payer=p.payer.code,
+        amount=p.amount,
+        paid_at=p.paid_at,
+        reference=p.reference,
+        status=p.status,
+        unallocated=p.unallocated,
+    )
+
+
+def _body(request, schema):
+    """The JSON body, read only after the permission check (issue 19)."""
+    try:
+        return schema.model_validate(_json_body(request) or {})
+    except PydanticError as exc:
+        raise ValidationError(
+            "Data masukan tidak valid: {}".format(
+                "; ".join(
+                    "{}: {}".format(".".join(map(str, e["loc"])), e["msg"])
+                    for e in exc.errors()
+                )
+            )
+        ) from exc
+
+
+def _target(request, payload, action: str):
     bill = None
     if payload.bill:
         bill = get_object_or_404(
-            Tagihan.objects.visible_to(request.user, "pay"), number=payload.bill
+            Tagihan.objects.visible_to(request.user, action), number=payload.bill
         )
     payer = (
         bill.payer
         if bill
         else get_object_or_404(
-            Payer.objects.visible_to(request.user, "pay"), code=payload.payer or ""
+            Payer.objects.visible_to(request.user, action), code=payload.payer or ""
         )
     )
-    payment = services.record_payment(
-        actor=request.user,
-        payer=payer,
-        amount=payload.amount,
-        paid_at=payload.paid_at,
-        reference=payload.reference,
-        tagihan=bill,
-    )
-    return PembayaranOut(
-        id=payment.pk,
-        payer=payer.code,
-        amount=payment.amount,
-        paid_at=payment.paid_at,
-        unallocated=payment.unallocated,
-    )
+    return payer, bill
+
+
+def _needs_confirmation(exc: services.AmountNeedsConfirmation):
+    return 409, {
+        "code": "confirm_amount",
+        "message": exc.messages[0],
+        "detail": exc.preview,
+    }
+
+
+_BODY = {
+    "requestBody": {
+        "content": {"application/json": {"schema": {"type": "object"}}},
+        "required": True,
+    }
+}
+
+
+@router.post(
+    "/iuran/pembayaran",
+    response={200: PembayaranOut, 409: dict},
+    summary="Record a payment BPJS received (BPJS officers; oldest open bill first). An amount other than what is "
+    "owed needs confirm=true, else 409 with what it will do",
+    openapi_extra=_BODY,
+)
+def record_payment(request):
+    if not user_can(request.user, "record_payment"):
+        raise PermissionDenied("Hanya petugas BPJS yang mencatat pembayaran langsung.")
+    payload = _body(request, PembayaranIn)
+    payer, bill = _target(request, payload, "record_payment")
+    try:
+        payment = services.record_payment(
+            actor=request.user,
+            payer=payer,
+            amount=payload.amount,
+            paid_at=payload.paid_at,
+            reference=payload.reference,
+            tagihan=bill,
+            confirm=payload.confirm,
+        )
+    except services.AmountNeedsConfirmation as exc:
+        return _needs_confirmation(exc)
+    return _payment_out(payment)
+
+
+@router.post(
+    "/iuran/pembayaran/lapor",
+    response={200: PembayaranOut, 409: dict},
+    summary="Report a payment made (village/regency offices): awaits BPJS confirmation; proof as base64 PDF/JPG/PNG",
+    openapi_extra=_BODY,
+)
+def report_payment(request):
+    if not user_can(request.user, "report_payment"):
+        raise PermissionDenied("Anda tidak berwenang melaporkan pembayaran.")
+    payload = _body(request, LaporanIn)
+    payer, bill = _target(request, payload, "report_payment")
+    try:
+        data = base64.b64decode(payload.proof_base64, validate=True)
+    except (ValueError, binascii.Error) as exc:
+        raise ValidationError(
+            "Bukti transfer (proof_base64) bukan base64 yang valid."
+        ) from exc
+    proof = ContentFile(data, name=payload.proof_name or "bukti") if data else None
+    try:
+        payment = services.report_payment(
+            actor=request.user,
+            payer=payer,
+            amount=payload.amount,
+            paid_at=payload.paid_at,
+            reference=payload.reference,
+            proof=proof,
+            tagihan=bill,
+            confirm=payload.confirm,
+        )
+    except services.AmountNeedsConfirmation as exc:
+        return _needs_confirmation(exc)
+    return _payment_out(payment)
+
+
+@router.get(
+    "/iuran/pembayaran",
+    response=list[PembayaranOut],
+    summary="Payments visible to you, every state",
+)
+def list_payments(
+    request,
+    status: str | None = None,
+    limit: int = Query(200, ge=1, le=1000),
+    offset: int = Query(0, ge=0, le=100_000_000),
+):
+    qs = services.payment_list(user=request.user, status=status or None)
+    return [_payment_out(p) for p in qs[offset : offset + limit]]
+
+
+def _step(request, pk: int, action: str, step, with_reason: bool):
+    if not user_can(request.user, action):
+        raise PermissionDenied("Hanya petugas BPJS yang dapat melakukan ini.")
+    payment = get_object_or_404(services.payment_list(user=request.user), pk=pk)
+    if with_reason:
+        reason = _body(request, ReasonIn).reason
+        return _payment_out(step(actor=request.user, payment=payment, reason=reason))
+    return _payment_out(step(actor=request.user, payment=payment))
+
+
+@router.post(
+    "/iuran/pembayaran/{pk}/konfirmasi",
+    response=PembayaranOut,
+    summary="Confirm a reported payment (BPJS): it is allocated",
+)
+def confirm_payment(request, pk: int):
+    return _step(request, pk, "confirm_payment", services.confirm_payment, False)
+
+
+@router.post(
+    "/iuran/pembayaran/{pk}/tolak",
+    response=PembayaranOut,
+    summary="Reject a reported payment (BPJS), with {reason}",
+    openapi_extra=_BODY,
+)
+def reject_payment(request, pk: int):
+    return _step(request, pk, "confirm_payment", services.reject_payment, True)
+
+
+@router.post(
+    "/iuran/pembayaran/{pk}/batalkan",
+    response=PembayaranOut,
+    summary="Reverse a confirmed payment (BPJS), with {reason}: allocations undone, coverage recomputed",
+    openapi_extra=_BODY,
+)
+def reverse_payment(request, pk: int):
+    return _step(request, pk, "reverse_payment", services.reverse_payment, True)
 
 
 @router.get(

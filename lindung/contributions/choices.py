@@ -38,3 +38,12 @@ class Rounding(models.TextChoices):
     HALF_UP = "half_up", _("Half up")
     DOWN = "down", _("Down")
     UP = "up", _("Up")
+
+
+class PaymentStatus(models.TextChoices):
+    """Where a payment stands (issue 19): only a confirmed payment is allocated and changes coverage."""
+
+    MENUNGGU = "menunggu", _("Awaiting confirmation")
+    DIKONFIRMASI = "dikonfirmasi", _("Confirmed")
+    DITOLAK = "ditolak", _("Rejected")
+    DIBATALKAN = "dibatalkan", _("Reversed")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from lindung.accounts.models import RegionScopedQuerySet
 from lindung.participants.choices import RiskGroup
 
-from .choices import PayerKind, Programme, Rounding, Segment
+from .choices import PayerKind, PaymentStatus, Programme, Rounding, Segment
 
 
 class VersionedQuerySet(models.QuerySet):
@@ -155,6 +155,10 @@ class IuranSetting(Versioned):
     bpu_lapse_months = models.PositiveSmallIntegerField(default=3)
     grace_covered = models.BooleanField(default=False)
     retroactive_cover = models.BooleanField(default=False)
+    # The sanity limit of one payment (issue 19, docs/payments.md): at most this many times the payer's open total
+    # plus this many months of its current monthly bill. Above it the payment is refused as a typing error.
+    payment_limit_multiple = models.PositiveSmallIntegerField(default=3)
+    payment_limit_months = models.PositiveSmallIntegerField(default=12)
 
     class Meta(Versioned.Meta):
         verbose_name = _("contribution setting")
@@ -304,8 +308,19 @@ class PembayaranQuerySet(RegionScopedQuerySet):
     region_field = "payer__region__code"
 
 
+def _proof_path(instance, filename: str) -> str:
+    """A proof of transfer under MEDIA_ROOT with a name nobody can guess (never the uploaded name)."""
+    import secrets
+    from pathlib import Path
+
+    return "pembayaran/bukti/{}{}".format(
+        secrets.token_urlsafe(24), Path(filename).suffix.lower()
+    )
+
+
 class Pembayaran(models.Model):
-    """A payment from a payer; allocated to the oldest open bill first, the rest stays as credit."""
+    """A payment from a payer. Only a confirmed payment is allocated (oldest open bill first, the rest stays as
+    credit) and so changes coverage; a reported one awaits a BPJS officer (issue 19, docs/payments.md)."""
 
     payer = models.ForeignKey(
         Payer, on_delete=models.PROTECT, related_name="pembayaran"
@@ -317,6 +332,34 @@ class Pembayaran(models.Model):
     unallocated = models.BigIntegerField(default=0)
     paid_at = models.DateField()
     reference = models.CharField(max_length=100, blank=True)
+    # db_default: bench/gen_national.py writes payments with COPY and names only the older columns.
+    status = models.CharField(
+        max_length=12,
+        choices=PaymentStatus.choices,
+        default=PaymentStatus.DIKONFIRMASI,
+        db_default=PaymentStatus.DIKONFIRMASI,
+    )
+    proof = models.FileField(
+        upload_to=_proof_path, blank=True, max_length=200, db_default=""
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.CharField(max_length=255, blank=True, db_default="")
+    reversed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reversed_at = models.DateTimeField(null=True, blank=True)
+    reversal_reason = models.CharField(max_length=255, blank=True, db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -332,9 +375,96 @@ class Pembayaran(models.Model):
         verbose_name = _("pembayaran")
         verbose_name_plural = _("pembayaran")
         ordering = ["paid_at", "id"]
+        constraints = [
+            # Issue 19: a bank reference names one live payment of a payer (a rejected or reversed one frees it,
+            # so the corrected payment can be entered again). Older payments without a reference are left alone.
+            models.UniqueConstraint(
+                fields=["payer", "reference"],
+                condition=Q(status__in=["menunggu", "dikonfirmasi"]) & ~Q(reference=""),
+                name="pembayaran_reference_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "payer"])]
 
     def __str__(self) -> str:
         return f"{self.payer} {self.amount:,} {self.paid_at}"
+
+
+class PembayaranImport(models.Model):
+    """One payment file import run in the background (like ``imports.ImportBatch``): progress, counts, errors."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    filename = models.CharField(max_length=255)
+    file = models.FileField(upload_to="pembayaran/impor/", blank=True, max_length=200)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    state = models.CharField(
+        max_length=10, choices=State.choices, default=State.PENDING
+    )
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    amount = models.BigIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    error_file = models.FileField(
+        upload_to="pembayaran/impor/", blank=True, max_length=200
+    )
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("payment file import")
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return (
+            100 if self.is_finished else int(100 * self.processed / (self.total or 1))
+        )
+
+    def summary(self) -> dict:
+        return {
+            "id": self.pk,
+            "state": self.state,
+            "total": self.total,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "amount": self.amount,
+            "errors": self.errors,
+            "message": self.message,
+        }
+
+
+class RunLock(models.Model):
+    """One row per kind of run that must not overlap (billing of a month): the run holds the row locked
+    (``SELECT … FOR UPDATE``; SQLite's IMMEDIATE transaction locks the whole database the same way)."""
+
+    key = models.CharField(max_length=60, unique=True)
+
+    class Meta:
+        verbose_name = _("run lock")
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class Alokasi(models.Model):

@@ -105,6 +105,8 @@ class SettingRow(Row):
     bpu_lapse_months: int = 3
     grace_covered: bool = False
     retroactive_cover: bool = False
+    payment_limit_multiple: int = 3
+    payment_limit_months: int = 12
 
 
 DEFAULT_SETTING = SettingRow(
@@ -558,6 +560,95 @@ def consecutive_unpaid(covered: Iterable[bool]) -> int:
     for flag in covered:
         count = 0 if flag else count + 1
     return count
+
+
+# --- payments (issue 19) -------------------------------------------------------------------------------------------
+
+_RUPIAH = re.compile(r"^\d{1,3}(\.\d{3})+$|^\d+$")
+
+
+def parse_rupiah(value) -> int:
+    """An amount as Indonesians write it: ``349.632``, ``Rp 349.632,00``, ``Rp349632``, ``349632`` (dots group
+    thousands, a comma starts the sen). Sen other than ``,00`` and anything else are refused (``CaseError``).
+
+    A dot is never a decimal point: ``349.63`` is refused rather than read as 349 or 34,963."""
+    if isinstance(value, bool):
+        raise CaseError("Jumlah pembayaran tidak valid: {!r}".format(value))
+    if isinstance(value, int):
+        amount = value
+    elif isinstance(value, float):
+        if not value.is_integer():
+            raise CaseError("Jumlah pembayaran harus rupiah bulat: {!r}".format(value))
+        amount = int(value)
+    else:
+        text = str(value or "").strip().replace("\u00a0", " ")
+        if text[:2].lower() == "rp":
+            text = text[2:].lstrip(" .")
+        text = text.replace(" ", "")
+        whole, _comma, sen = text.partition(",")
+        if _comma and sen.strip("0") != "" or (_comma and not sen):
+            raise CaseError(
+                "Jumlah pembayaran harus rupiah bulat (sen harus ,00): {!r}".format(
+                    value
+                )
+            )
+        if not _RUPIAH.match(whole):
+            raise CaseError(
+                "Jumlah pembayaran tidak valid: {!r} (tulis misalnya 349.632 atau Rp 349.632,00)".format(
+                    value
+                )
+            )
+        amount = int(whole.replace(".", ""))
+    if amount <= 0:
+        raise CaseError("Jumlah pembayaran harus lebih dari nol")
+    return amount
+
+
+def payment_limit(open_total: int, monthly: int, setting: SettingRow) -> int:
+    """The largest payment a payer can plausibly make (docs/payments.md): ``multiple`` × what it owes now plus
+    ``months`` months of its current monthly bill (a year paid ahead)."""
+    return setting.payment_limit_multiple * max(
+        open_total, 0
+    ) + setting.payment_limit_months * max(monthly, 0)
+
+
+def allocation_preview(
+    amount: int, open_bills: list[tuple[str, int]], first: str | None = None
+) -> dict:
+    """What a payment of ``amount`` will do to ``open_bills`` [(number, outstanding)] oldest first (``first``
+    first): each bill it settles or pays in part, what is still owed after it and what becomes credit."""
+    ordered = sorted(open_bills, key=lambda b: b[0] != first) if first else open_bills
+    left, rows = amount, []
+    for number, outstanding in ordered:
+        if left <= 0:
+            break
+        take = min(left, outstanding)
+        left -= take
+        rows.append(
+            {
+                "number": number,
+                "amount": take,
+                "outstanding": outstanding,
+                "settled": take >= outstanding,
+            }
+        )
+    open_total = sum(o for _n, o in open_bills)
+    return {
+        "amount": amount,
+        "open_total": open_total,
+        "bills": rows,
+        "still_owed": max(open_total - amount, 0),
+        "credit": left,
+    }
+
+
+def amount_is_expected(
+    amount: int, open_total: int, bill_outstanding: int | None
+) -> bool:
+    """An amount needs no second look when it is exactly what the payer owes, or what the named bill owes."""
+    return amount == open_total or (
+        bill_outstanding is not None and amount == bill_outstanding
+    )
 
 
 def _row(cls, item: dict, index: int):

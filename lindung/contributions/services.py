@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
@@ -32,41 +33,16 @@ from lindung.participants.models import Kepesertaan, Peserta
 from lindung.regions.models import Region, code_prefix_q
 
 from . import rules
-from .choices import PayerKind
-from .models import (
-    Alokasi,
-    BpuBracket,
-    Denda,
-    IuranSetting,
-    LateFeeRule,
-    Payer,
-    Pembayaran,
-    ReliefPeriod,
-    Tagihan,
-    TagihanLine,
-    Tariff,
-    WageCap,
-)
+from .choices import PayerKind, PaymentStatus
+from .locks import RunBusy, exclusive
+from .models import Denda, Payer, Pembayaran, Tagihan, TagihanLine
+from .payments import apply_credit
+from .rulebook import load_rulebook
 
+log = logging.getLogger(__name__)
 CHUNK = 5000
 # After this many new bill lines, refresh PostgreSQL's statistics (see common.bulk.analyze).
 ANALYZE_AFTER = 20000
-_RULE_MODELS = {
-    "Tariff": Tariff,
-    "BpuBracket": BpuBracket,
-    "WageCap": WageCap,
-    "ReliefPeriod": ReliefPeriod,
-    "LateFeeRule": LateFeeRule,
-    "IuranSetting": IuranSetting,
-}
-
-
-def load_rulebook() -> rules.RuleBook:
-    """Every rule row from the database as plain data for ``rules``."""
-    return rules.book_from_rows(
-        {name: list(model.objects.values()) for name, model in _RULE_MODELS.items()}
-    )
-
 
 # --- quote -------------------------------------------------------------------------------------------------------
 
@@ -301,60 +277,87 @@ def run_billing(*, actor, period: dt.date, region_code: str | None = None) -> di
             "Anda tidak berwenang membuat tagihan untuk wilayah ini."
         )
     book = load_rulebook()
-    with transaction.atomic():
-        rows = _billable(period, region_code, actor).values_list(
-            "id",
-            "kind",
-            "desa_id",
-            "wage",
-            "sumber_dana",
-            "jht",
-            "jp",
-            "risk_group",
-            "pekerjaan",
-            "peserta_id",
+    try:
+        # Issue 19: one billing run at a time (any month: a run charges every payer's pending late fees and
+        # spends its credit). The second waits, then is told the run is in progress; never an IntegrityError.
+        with exclusive("billing", BILLING_BUSY.format(period)):
+            return _bill_month(actor, period, region_code, book)
+    except IntegrityError as exc:
+        # A duplicate-key DETAIL would name the row (PostgreSQL puts it in the message): log the constraint
+        # only, never the values, and say what to do.
+        log.warning(
+            "billing %s: integrity error on %s",
+            f"{period:%Y-%m}",
+            getattr(getattr(exc.__cause__, "diag", None), "constraint_name", "?"),
         )
-        priced, missing_wage, missing_funding = _priced(list(rows), period, book)
-        payer_ids = ensure_payers({key for _kid, key, _price in priced})
-        groups: dict[tuple[int, str], list] = defaultdict(list)
-        for kid, key, price in priced:
-            groups[(payer_ids[key], price[0])].append((kid, price))
-        bills = _create_bills(actor, period, groups, book)
-        # A line is (bill, membership) + its price case's columns, shared by every line of that case.
-        cases = {id(p): p for _k, _key, p in priced}  # the distinct price tuples
-        tails = {i: (period, *p[:7], 0, p[7]) for i, p in cases.items()}
-        lines = [
-            ((bills[group]["id"], kid), tails[id(price)])
-            for group, items in groups.items()
-            for kid, price in items
-        ]
-        bulk_insert_shared(TagihanLine, _LINE_COLUMNS, lines)
-        if len(lines) >= ANALYZE_AFTER:
-            analyze(Tagihan, TagihanLine)
-        credited = _apply_credit(actor, {payer_id for payer_id, _s in groups})
-        summary = {
-            "period": f"{period:%Y-%m}",
-            "region": region_code or "",
-            "bills": len(bills),
-            "supplementary": sum(b["supplementary"] for b in bills.values()),
-            "lines": len(lines),
-            "amount": sum(b["total"] for b in bills.values()),
-            "missing_wage": missing_wage,
-            "missing_funding": missing_funding,
-            "credit_applied": credited,
-        }
-        audit.record(
-            actor=actor,
-            action="billing",
-            model="contributions.Tagihan",
-            object_id=f"{period:%Y-%m}",
-            region_code=region_code or "",
-            changes=summary,
-        )
+        raise RunBusy(BILLING_CLASH.format(period)) from None
 
-        from lindung.reports.summary import enqueue_refresh
 
-        enqueue_refresh()  # a run touches whole regions: rebuild the rakor summary in the background
+BILLING_BUSY = (
+    "Penagihan sedang berjalan (dijalankan oleh proses lain). Tunggu sampai selesai, lalu jalankan lagi untuk "
+    "periode {:%Y-%m}: yang sudah ditagih dilewati."
+)
+BILLING_CLASH = (
+    "Penagihan periode {:%Y-%m} bentrok dengan proses lain yang sedang berjalan. Jalankan lagi setelah selesai: "
+    "yang sudah ditagih dilewati."
+)
+
+
+def _bill_month(actor, period: dt.date, region_code: str | None, book) -> dict:
+    """The billing run's work, inside the billing lock's transaction."""
+    rows = _billable(period, region_code, actor).values_list(
+        "id",
+        "kind",
+        "desa_id",
+        "wage",
+        "sumber_dana",
+        "jht",
+        "jp",
+        "risk_group",
+        "pekerjaan",
+        "peserta_id",
+    )
+    priced, missing_wage, missing_funding = _priced(list(rows), period, book)
+    payer_ids = ensure_payers({key for _kid, key, _price in priced})
+    groups: dict[tuple[int, str], list] = defaultdict(list)
+    for kid, key, price in priced:
+        groups[(payer_ids[key], price[0])].append((kid, price))
+    bills = _create_bills(actor, period, groups, book)
+    # A line is (bill, membership) + its price case's columns, shared by every line of that case.
+    cases = {id(p): p for _k, _key, p in priced}  # the distinct price tuples
+    tails = {i: (period, *p[:7], 0, p[7]) for i, p in cases.items()}
+    lines = [
+        ((bills[group]["id"], kid), tails[id(price)])
+        for group, items in groups.items()
+        for kid, price in items
+    ]
+    bulk_insert_shared(TagihanLine, _LINE_COLUMNS, lines)
+    if len(lines) >= ANALYZE_AFTER:
+        analyze(Tagihan, TagihanLine)
+    credited = apply_credit({payer_id for payer_id, _s in groups})
+    summary = {
+        "period": f"{period:%Y-%m}",
+        "region": region_code or "",
+        "bills": len(bills),
+        "supplementary": sum(b["supplementary"] for b in bills.values()),
+        "lines": len(lines),
+        "amount": sum(b["total"] for b in bills.values()),
+        "missing_wage": missing_wage,
+        "missing_funding": missing_funding,
+        "credit_applied": credited,
+    }
+    audit.record(
+        actor=actor,
+        action="billing",
+        model="contributions.Tagihan",
+        object_id=f"{period:%Y-%m}",
+        region_code=region_code or "",
+        changes=summary,
+    )
+
+    from lindung.reports.summary import enqueue_refresh
+
+    enqueue_refresh()  # a run touches whole regions: rebuild the rakor summary in the background
     return summary
 
 
@@ -415,209 +418,23 @@ def _create_bills(
     return bills
 
 
-# --- payments ----------------------------------------------------------------------------------------------------
-
-
-def _apply_to_lines(bill: Tagihan, amount: int, paid_at: dt.date) -> None:
-    """Spread ``amount`` over the bill's unpaid lines, oldest line first (coverage is per line)."""
-    full, partial = [], None
-    for line_id, total, paid in (
-        TagihanLine.objects.filter(tagihan=bill, paid__lt=F("total"))
-        .order_by("id")
-        .values_list("id", "total", "paid")
-    ):
-        if amount <= 0:
-            break
-        take = min(amount, total - paid)
-        amount -= take
-        if paid + take >= total:
-            full.append(line_id)
-        else:
-            partial = (line_id, paid + take)
-    for part in chunks(full, CHUNK):
-        TagihanLine.objects.filter(id__in=part).update(paid=F("total"), paid_on=paid_at)
-    if partial:
-        TagihanLine.objects.filter(id=partial[0]).update(paid=partial[1])
-
-
-def _allocate(
-    payment: Pembayaran, bill: Tagihan, take: int, book: rules.RuleBook
-) -> None:
-    iuran_open = max(bill.iuran_total - bill.paid, 0)
-    to_iuran = min(take, iuran_open)
-    alokasi = Alokasi.objects.create(
-        pembayaran=payment, tagihan=bill, amount=take, paid_at=payment.paid_at
-    )
-    if to_iuran:
-        _apply_to_lines(bill, to_iuran, payment.paid_at)
-    bill.paid += take
-    if bill.paid >= bill.total:
-        bill.paid_on = payment.paid_at
-    bill.save(update_fields=["paid", "paid_on"])
-    months = rules.months_late(bill.due_date, payment.paid_at)
-    rate = rules.late_fee_rate(bill.period, bill.segment, book)
-    fee = rules.late_fee(to_iuran, months, rate, book.setting(bill.period).rounding)
-    if fee:
-        # PP 44/2015: the fine is borne by the employer and paid with the next month's contribution.
-        Denda.objects.create(
-            payer_id=bill.payer_id,
-            source=bill,
-            alokasi=alokasi,
-            months=months,
-            rate=rate,
-            base=to_iuran,
-            amount=fee,
-        )
-
-
-def _allocate_payer(
-    payer_id: int, book: rules.RuleBook, first: Tagihan | None = None
-) -> int:
-    """Apply the payer's unallocated money to its open bills, oldest first; returns the amount applied."""
-    applied = 0
-    payments = list(
-        Pembayaran.objects.select_for_update()
-        .filter(payer_id=payer_id, unallocated__gt=0)
-        .order_by("paid_at", "id")
-    )
-    if not payments:
-        return 0
-    bills = list(
-        Tagihan.objects.select_for_update()
-        .filter(payer_id=payer_id, paid__lt=F("total"))
-        .order_by("period", "id")
-    )
-    if first is not None:
-        bills.sort(key=lambda b: b.pk != first.pk)
-    for payment in payments:
-        for bill in bills:
-            take = min(payment.unallocated, bill.total - bill.paid)
-            if take <= 0:
-                continue
-            _allocate(payment, bill, take, book)
-            payment.unallocated -= take
-            applied += take
-            if not payment.unallocated:
-                break
-        payment.save(update_fields=["unallocated"])
-    return applied
-
-
-def _apply_credit(actor, payer_ids: set[int]) -> int:
-    with_credit = set(
-        Pembayaran.objects.filter(unallocated__gt=0)
-        .values_list("payer_id", flat=True)
-        .distinct()
-    )
-    targets = with_credit & payer_ids
-    if not targets:
-        return 0
-    book = load_rulebook()
-    return sum(_allocate_payer(payer_id, book) for payer_id in sorted(targets))
-
-
-def _parse_amount(value) -> int:
-    try:
-        amount = (
-            int(str(value).replace(".", "").replace(",", "").strip())
-            if isinstance(value, str)
-            else int(value)
-        )
-    except (TypeError, ValueError) as exc:
-        raise ValidationError(f"Jumlah pembayaran tidak valid: {value!r}") from exc
-    if isinstance(value, float) and value != int(value):
-        raise ValidationError(f"Jumlah pembayaran harus rupiah bulat: {value!r}")
-    if amount <= 0:
-        raise ValidationError("Jumlah pembayaran harus lebih dari nol")
-    return amount
-
-
-def record_payment(
-    *, actor, payer, amount: int, paid_at: dt.date, reference: str = "", tagihan=None
-) -> Pembayaran:
-    """Record a payment and allocate it to the oldest open bill first (``tagihan`` first when given).
-
-    Partial payment is allowed; what is left stays as payer credit and is used by later bills.
-    """
-    payer = payer if isinstance(payer, Payer) else Payer.objects.get(pk=payer)
-    if actor is not None and not user_can(actor, "pay", payer.region_id):
-        raise PermissionDenied(
-            "Anda tidak berwenang mencatat pembayaran untuk pembayar ini."
-        )
-    amount = _parse_amount(amount)
-    if tagihan is not None and not isinstance(tagihan, Tagihan):
-        tagihan = Tagihan.objects.get(pk=tagihan)
-    if tagihan is not None and tagihan.payer_id != payer.pk:
-        raise ValidationError(
-            f"Tagihan {tagihan.number} bukan milik pembayar {payer.code}"
-        )
-    check_payment_date(paid_at, tagihan)
-    with transaction.atomic():
-        payment = Pembayaran.objects.create(
-            payer=payer,
-            tagihan=tagihan,
-            amount=amount,
-            unallocated=amount,
-            paid_at=paid_at,
-            reference=reference[:100],
-            created_by=actor if getattr(actor, "pk", None) else None,
-        )
-        _allocate_payer(payer.pk, load_rulebook(), first=tagihan)
-        payment.refresh_from_db()
-        audit.record(
-            actor=actor,
-            action="create",
-            obj=payment,
-            region_code=payer.region_id,
-            changes={
-                "amount": amount,
-                "paid_at": paid_at.isoformat(),
-                "reference": reference,
-                "unallocated": payment.unallocated,
-            },
-        )
-    return payment
-
-
-# No contribution under these programmes was paid before this: an earlier date is a typing error.
-EARLIEST_PAYMENT = dt.date(2000, 1, 1)
-
-
-def check_payment_date(paid_at: dt.date, tagihan: Tagihan | None = None) -> None:
-    """A payment date within reason, on every path (form, API, CLI, payment file): not after today (a date typed
-    as 9999-12-31 once made a late fee over 95,675 months), not before 2000, and not before the period of the bill
-    it names (a payment made ahead is recorded without naming a bill and becomes credit)."""
-    if not isinstance(paid_at, dt.date):
-        raise ValidationError("Tanggal bayar tidak valid.")
-    today = timezone.localdate()
-    if paid_at > today:
-        raise ValidationError(
-            "Tanggal bayar {} setelah hari ini ({}): periksa tanggalnya.".format(
-                paid_at.strftime("%d-%m-%Y"), today.strftime("%d-%m-%Y")
-            )
-        )
-    if paid_at < EARLIEST_PAYMENT:
-        raise ValidationError(
-            "Tanggal bayar {} tidak wajar: periksa tahunnya.".format(
-                paid_at.strftime("%d-%m-%Y")
-            )
-        )
-    if tagihan is not None and paid_at < tagihan.period:
-        raise ValidationError(
-            "Tanggal bayar {} sebelum masa tagihan {} ({:%m-%Y}): pembayaran di muka dicatat tanpa memilih "
-            "tagihan, dan menjadi saldo untuk tagihan berikutnya.".format(
-                paid_at.strftime("%d-%m-%Y"), tagihan.number, tagihan.period
-            )
-        )
-
-
-def payer_credit(payer: Payer) -> int:
-    return sum(
-        Pembayaran.objects.filter(payer=payer).values_list("unallocated", flat=True)
-    )
-
+# --- payments (payments.py; re-exported) ----------------------------------------------------------------------
 
 from .budget import budget_projection  # noqa: E402,F401
+from .payments import (  # noqa: E402,F401  (re-exported public API)
+    EARLIEST_PAYMENT,
+    AmountNeedsConfirmation,
+    check_payment_date,
+    confirm_payment,
+    parse_amount,
+    payer_credit,
+    payment_list,
+    payment_preview,
+    record_payment,
+    reject_payment,
+    report_payment,
+    reverse_payment,
+)
 
 # --- reading (lists for pages, API and reconciliation) --------------------------------------------------------------
 
@@ -712,13 +529,14 @@ def reconciliation(*, user, period: str | dt.date | None = None) -> dict:
         }
     unmatched = (
         Pembayaran.objects.visible_to(user)
-        .filter(unallocated__gt=0)
+        .filter(unallocated__gt=0, status=PaymentStatus.DIKONFIRMASI)
         .select_related("payer")
         .order_by("paid_at", "id")
     )
     return {
         "summary": summary,
         "unmatched": unmatched,
+        "pending": payment_list(user=user, status=PaymentStatus.MENUNGGU),
         "open_bills": qs.filter(paid__lt=F("total")),
     }
 

@@ -12,13 +12,17 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 
-from lindung.accounts.models import AuditEvent
+from lindung.accounts.models import AuditEvent, user_can
 
 from . import rules
+from .choices import PaymentStatus
 from .models import Alokasi, Denda, Payer, Pembayaran, Tagihan, TagihanLine
+from .payments import check_payment_date
+from .rulebook import load_rulebook
 
 CHUNK = 500
 
@@ -30,9 +34,11 @@ def settle_in_full(
     paid_at: Callable[[list[Tagihan]], dt.date],
     reference: Callable[[list[Tagihan]], str],
 ) -> dict:
-    """Each payer of ``bills`` pays all of its listed open bills in full on ``paid_at(payer_bills)``."""
-    from .services import load_rulebook
+    """Each payer of ``bills`` pays all of its listed open bills in full on ``paid_at(payer_bills)``.
 
+    The BPJS side (a bank statement BPJS received): the payments are confirmed at once (issue 19)."""
+    if actor is not None and not user_can(actor, "record_payment"):
+        raise PermissionDenied("Hanya petugas BPJS yang mencatat pembayaran langsung.")
     by_payer: dict[int, list[Tagihan]] = defaultdict(list)
     for bill in bills:
         if bill.paid < bill.total:
@@ -51,6 +57,8 @@ def settle_in_full(
             )
             for payer_id, pb in sorted(by_payer.items())
         ]
+        for _payer_id, pb, day, _ref in plan:
+            check_payment_date(day, pb[0])
         payments = Pembayaran.objects.bulk_create(
             [
                 Pembayaran(
@@ -59,6 +67,7 @@ def settle_in_full(
                     unallocated=0,
                     paid_at=day,
                     reference=ref,
+                    status=PaymentStatus.DIKONFIRMASI,
                     created_by=user,
                 )
                 for payer_id, pb, day, ref in plan

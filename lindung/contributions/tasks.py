@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django_tasks import task
 
@@ -14,3 +16,24 @@ def refresh_status_task() -> dict:
     paid bills, so lists and filters by status never drift from what the coverage strip shows. ``lindung serve``
     enqueues it after midnight with the rakor summary; ``lindung iuran status`` does the same from cron."""
     return refresh_status(actor=None, as_of=timezone.localdate())
+
+
+@task()
+def import_payments_task(batch_id: int, path: str, user_id: int | None) -> dict:
+    """A payment file uploaded on the reconciliation page; the PembayaranImport row carries progress and result."""
+    from .importer import import_payments
+    from .models import PembayaranImport
+
+    batch = PembayaranImport.objects.get(pk=batch_id)
+    actor = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    try:
+        return import_payments(actor=actor, path=path, batch=batch)
+    except (ValidationError, PermissionDenied) as exc:
+        batch.refresh_from_db()
+        # Refused before reading (the uploader lost the permission): the batch says so.
+        if not batch.is_finished:
+            batch.state = PembayaranImport.State.FAILED
+            batch.message = "; ".join(getattr(exc, "messages", None) or [str(exc)])
+            batch.finished_at = timezone.now()
+            batch.save(update_fields=["state", "message", "finished_at"])
+        return batch.summary()

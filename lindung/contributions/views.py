@@ -1,24 +1,41 @@
-"""Pages: bills (with the billing run for BPJS officers), one bill (+ PDF, payment), reconciliation, budget, rules."""
+"""Pages: bills (with the billing run for BPJS officers), one bill (+ PDF, payment), payments (report, confirm,
+reject, reverse), reconciliation and payment files, budget, rules."""
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import tempfile
+from functools import wraps
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.models import user_can
 
 from . import exports, forms, services
-from .models import BpuBracket, LateFeeRule, ReliefPeriod, Tagihan, Tariff, WageCap
+from .choices import PaymentStatus
+from .importer import build_template, error_file_path, visible_imports
+from .models import (
+    BpuBracket,
+    LateFeeRule,
+    PembayaranImport,
+    ReliefPeriod,
+    Tagihan,
+    Tariff,
+    WageCap,
+)
 
 
 def _errors(exc: Exception) -> str:
@@ -88,26 +105,38 @@ def _bill(request, number: str) -> Tagihan:
     )
 
 
+def _payment_forms(request, bill: Tagihan, form=None) -> dict:
+    """The payment form the user's role gets on a bill: record (BPJS) or report (village/regency office)."""
+    region = bill.payer.region_id
+    can_record = user_can(request.user, "record_payment", region)
+    can_report = not can_record and user_can(request.user, "report_payment", region)
+    initial = {
+        "amount": "{:,}".format(max(bill.total - bill.paid, 0)).replace(",", ".")
+    }
+    if form is None and (can_record or can_report):
+        form = (forms.PaymentForm if can_record else forms.ReportForm)(initial=initial)
+    return {"can_record": can_record, "can_report": can_report, "pay_form": form}
+
+
 @login_required
 def bill_detail(request, number: str):
     bill = _bill(request, number)
-    detail = services.tagihan_detail(bill)
     return render(
-        request,
-        "contributions/bill_detail.html",
-        {
-            "bill": bill,
-            **detail,
-            "alokasi": bill.alokasi.select_related("pembayaran").order_by(
-                "paid_at", "id"
-            ),
-            "can_pay": user_can(request.user, "pay", bill.payer.region_id),
-            "pay_form": forms.PaymentForm(
-                initial={"amount": max(bill.total - bill.paid, 1)}
-            ),
-            "credit": services.payer_credit(bill.payer),
-        },
+        request, "contributions/bill_detail.html", _bill_context(request, bill)
     )
+
+
+def _bill_context(request, bill: Tagihan, form=None, preview=None) -> dict:
+    detail = services.tagihan_detail(bill)
+    return {
+        "bill": bill,
+        **detail,
+        "alokasi": bill.alokasi.select_related("pembayaran").order_by("paid_at", "id"),
+        **_payment_forms(request, bill, form),
+        "preview": preview,
+        "payments": services.payment_list(user=request.user, payer=bill.payer)[:50],
+        "credit": services.payer_credit(bill.payer),
+    }
 
 
 @login_required
@@ -122,36 +151,223 @@ def bill_pdf(request, number: str):
     return response
 
 
-@login_required
-@require_POST
+def permission_first(check):
+    """Ask ``check(request, **kwargs)`` (which raises PermissionDenied or Http404) before anything reads the
+    request body, then CSRF, then the view (issue 19: a viewer's upload was read, and held the write lock, before
+    anything asked whether the viewer may upload). CsrfViewMiddleware would read a multipart body for its token,
+    so the view is exempt from the middleware and protected here, after the check."""
+
+    def decorator(view):
+        protected = csrf_protect(view)
+
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            check(request, *args, **kwargs)
+            return protected(request, *args, **kwargs)
+
+        return csrf_exempt(require_POST(wrapper))
+
+    return decorator
+
+
+def _may_pay_bill(request, number: str) -> None:
+    region = _bill(request, number).payer.region_id
+    if not (
+        user_can(request.user, "record_payment", region)
+        or user_can(request.user, "report_payment", region)
+    ):
+        raise PermissionDenied
+
+
+@permission_first(_may_pay_bill)
 def pay_bill(request, number: str):
+    """Record (BPJS) or report (village/regency office) a payment of this bill's payer; an amount other than what
+    is owed comes back with what it will do and needs a second submit with confirm=1."""
     bill = _bill(request, number)
-    form = forms.PaymentForm(request.POST)
-    if form.is_valid():
-        try:
+    recording = user_can(request.user, "record_payment", bill.payer.region_id)
+    form_class = forms.PaymentForm if recording else forms.ReportForm
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(
+            request,
+            "contributions/bill_detail.html",
+            _bill_context(request, bill, form),
+            status=400,
+        )
+    data = dict(form.cleaned_data)
+    try:
+        if recording:
             services.record_payment(
-                actor=request.user, payer=bill.payer, tagihan=bill, **form.cleaned_data
+                actor=request.user, payer=bill.payer, tagihan=bill, **data
             )
             messages.success(request, _("Payment recorded."))
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _errors(exc))
-    else:
-        messages.error(
-            request, "; ".join(e for errs in form.errors.values() for e in errs)
+        else:
+            services.report_payment(
+                actor=request.user, payer=bill.payer, tagihan=bill, **data
+            )
+            messages.success(
+                request,
+                _(
+                    "Payment reported: it awaits confirmation by BPJS and changes no coverage until then."
+                ),
+            )
+    except services.AmountNeedsConfirmation as exc:
+        again = form_class(initial={**request.POST.dict(), "confirm": True})
+        return render(
+            request,
+            "contributions/bill_detail.html",
+            _bill_context(request, bill, again, preview=exc.preview),
+            status=409,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        form.add_error(None, _errors(exc))
+        return render(
+            request,
+            "contributions/bill_detail.html",
+            _bill_context(request, bill, form),
+            status=400,
         )
     return redirect("contributions:bill", number=bill.number)
 
 
 @login_required
+def bill_preview(request, number: str):
+    """htmx: what the typed amount will do (bills settled, left owed, credit) while the user types."""
+    bill = _bill(request, number)
+    try:
+        amount = services.parse_amount(request.GET.get("amount", ""))
+    except ValidationError as exc:
+        return HttpResponse('<p class="error">{}</p>'.format(escape(_errors(exc))))
+    preview = services.payment_preview(payer=bill.payer, amount=amount, tagihan=bill)
+    return render(request, "contributions/_payment_preview.html", {"preview": preview})
+
+
+# --- payments: list, one payment, confirm / reject / reverse, proof ---------------------------------------------
+
+
+def _payment(request, pk: int):
+    return get_object_or_404(services.payment_list(user=request.user), pk=pk)
+
+
+@login_required
+def payments(request):
+    status = request.GET.get("status") or None
+    if status not in (None, *PaymentStatus.values):
+        status = None
+    qs = services.payment_list(user=request.user, status=status)
+    return render(
+        request,
+        "contributions/payments.html",
+        {
+            "payments": qs[:300],
+            "count": qs.count(),
+            "status": status,
+            "statuses": PaymentStatus.choices,
+        },
+    )
+
+
+@login_required
+def payment_detail(request, pk: int):
+    payment = _payment(request, pk)
+    region = payment.payer.region_id
+    return render(
+        request,
+        "contributions/payment_detail.html",
+        {
+            "payment": payment,
+            "alokasi": payment.alokasi.select_related("tagihan").order_by("id"),
+            "preview": services.payment_preview(
+                payer=payment.payer, amount=payment.amount, paid_at=payment.paid_at
+            )
+            if payment.status == PaymentStatus.MENUNGGU
+            else None,
+            "can_confirm": payment.status == PaymentStatus.MENUNGGU
+            and user_can(request.user, "confirm_payment", region),
+            "can_reverse": payment.status == PaymentStatus.DIKONFIRMASI
+            and user_can(request.user, "reverse_payment", region),
+            "reason_form": forms.ReasonForm(),
+        },
+    )
+
+
+def _may(action: str):
+    def check(request, pk: int) -> None:
+        payment = _payment(request, pk)
+        if not user_can(request.user, action, payment.payer.region_id):
+            raise PermissionDenied
+
+    return check
+
+
+def _decide(request, pk: int, step, done: str, needs_reason: bool):
+    payment = _payment(request, pk)
+    try:
+        if needs_reason:
+            form = forms.ReasonForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("A reason is required."))
+            step(
+                actor=request.user, payment=payment, reason=form.cleaned_data["reason"]
+            )
+        else:
+            step(actor=request.user, payment=payment)
+        messages.success(request, done)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _errors(exc))
+    return redirect("contributions:payment", pk=payment.pk)
+
+
+@permission_first(_may("confirm_payment"))
+def confirm_payment(request, pk: int):
+    return _decide(
+        request,
+        pk,
+        services.confirm_payment,
+        _("Payment confirmed and allocated."),
+        False,
+    )
+
+
+@permission_first(_may("confirm_payment"))
+def reject_payment(request, pk: int):
+    return _decide(request, pk, services.reject_payment, _("Payment rejected."), True)
+
+
+@permission_first(_may("reverse_payment"))
+def reverse_payment(request, pk: int):
+    return _decide(
+        request,
+        pk,
+        services.reverse_payment,
+        _("Payment reversed: its allocations are undone and coverage recomputed."),
+        True,
+    )
+
+
+@login_required
+def payment_proof(request, pk: int):
+    payment = _payment(request, pk)
+    if not payment.proof:
+        raise Http404
+    path = Path(settings.MEDIA_ROOT) / payment.proof.name
+    if not path.is_file():
+        raise Http404
+    return FileResponse(
+        path.open("rb"), filename="bukti-{}{}".format(payment.pk, path.suffix)
+    )
+
+
+# --- reconciliation and payment files ---------------------------------------------------------------------------
+
+
+@login_required
 def reconciliation(request):
-    """Bills unpaid / partly paid / paid and payments that match no bill; upload of a payment file."""
+    """Bills unpaid / partly paid / paid, payments awaiting confirmation, payments that match no bill."""
     form = forms.BillFilterForm(request.GET or None)
     period = form.cleaned_data["period"] if form.is_valid() else None
-    result, upload = None, forms.PaymentFileForm()
-    if request.method == "POST":
-        upload = forms.PaymentFileForm(request.POST, request.FILES)
-        if upload.is_valid():
-            result = _import_upload(request, upload.cleaned_data["file"])
     data = services.reconciliation(user=request.user, period=period)
     return render(
         request,
@@ -159,28 +375,80 @@ def reconciliation(request):
         {
             "form": form,
             **data,
+            "pending": data["pending"][:200],
             "open_bills": data["open_bills"][:200],
-            "upload": upload,
-            "result": result,
-            "can_pay": user_can(request.user, "pay"),
+            "upload": forms.PaymentFileForm(),
+            "can_import": user_can(request.user, "record_payment"),
+            "recent_imports": visible_imports(request.user)[:5],
         },
     )
 
 
-def _import_upload(request, upload) -> dict | None:
-    suffix = Path(upload.name).suffix.lower()
+def _may_import(request) -> None:
+    if not user_can(request.user, "record_payment"):
+        raise PermissionDenied
+
+
+@permission_first(_may_import)
+def import_payments(request):
+    """Upload a payment file: saved under MEDIA_ROOT, imported in the background in chunks, progress shown."""
+    from .tasks import import_payments_task
+
+    upload = forms.PaymentFileForm(request.POST, request.FILES)
+    if not upload.is_valid():
+        messages.error(request, _("Choose a payment file."))
+        return redirect("contributions:reconciliation")
+    file = upload.cleaned_data["file"]
+    suffix = Path(file.name).suffix.lower()
     if suffix not in (".csv", ".xlsx", ".xls", ".ods"):
-        messages.error(request, "Berkas harus CSV atau XLSX")
-        return None
-    with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
-        for chunk in upload.chunks():
-            tmp.write(chunk)
-        tmp.flush()
-        try:
-            return services.import_payments(actor=request.user, path=tmp.name)
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _errors(exc))
-    return None
+        messages.error(request, _("The file must be CSV, XLSX, XLS or ODS."))
+        return redirect("contributions:reconciliation")
+    if file.size > settings.LINDUNG_MAX_UPLOAD_BYTES:
+        messages.error(request, _("The file is too large."))
+        return redirect("contributions:reconciliation")
+    batch = PembayaranImport.objects.create(
+        filename=file.name[:255], actor=request.user
+    )
+    relative = "pembayaran/impor/{}{}".format(secrets.token_urlsafe(18), suffix)
+    target = Path(settings.MEDIA_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") as out:
+        for chunk in file.chunks():
+            out.write(chunk)
+    batch.file.name = relative
+    batch.state, batch.message = PembayaranImport.State.RUNNING, "Dalam antrean…"
+    batch.save(update_fields=["file", "state", "message"])
+    import_payments_task.enqueue(batch.pk, str(target), request.user.pk)
+    return redirect("contributions:payment_import", pk=batch.pk)
+
+
+@login_required
+def payment_import(request, pk: int):
+    batch = get_object_or_404(visible_imports(request.user), pk=pk)
+    context = {"batch": batch, "errors": batch.errors[:200]}
+    if request.htmx:
+        return render(request, "contributions/_import_progress.html", context)
+    return render(request, "contributions/payment_import.html", context)
+
+
+@login_required
+def payment_import_errors(request, pk: int):
+    batch = get_object_or_404(visible_imports(request.user), pk=pk)
+    path = error_file_path(batch)
+    if path is None or not path.is_file():
+        raise Http404
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename="kesalahan_{}.xlsx".format(Path(batch.filename).stem),
+    )
+
+
+@login_required
+def payment_template(request):
+    tmp = Path(tempfile.mkdtemp()) / "templat_pembayaran.xlsx"
+    build_template(tmp)
+    return FileResponse(tmp.open("rb"), as_attachment=True, filename=tmp.name)
 
 
 @login_required

@@ -40,3 +40,17 @@ def make_kepesertaan(**kw) -> Kepesertaan:
     }
     data.update(kw)
     return Kepesertaan.objects.create(**data)
+
+
+_refs = itertools.count(1)
+
+
+def record(payer, amount, paid_at, *, actor=None, confirm=True, **kw):
+    """A payment BPJS received (issue 19: a bank reference is required; an amount other than what is owed is
+    confirmed explicitly, which these tests do unless they pass ``confirm=False``)."""
+    from lindung.contributions import services
+
+    kw.setdefault("reference", "TRX-{:05d}".format(next(_refs)))
+    return services.record_payment(
+        actor=actor, payer=payer, amount=amount, paid_at=paid_at, confirm=confirm, **kw
+    )

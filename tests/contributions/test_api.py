@@ -109,30 +109,32 @@ def test_billing_run_is_for_bpjs_officers(client, bpjs_user, kabupaten_user):
 
 
 def test_bills_and_payments_are_scoped_by_region(
-    client, kabupaten_user, operator_desa_y, operator_desa
+    client, kabupaten_user, operator_desa_y, operator_desa, bpjs_user
 ):
     k = make_kepesertaan(sumber_dana="dana_desa")
     services.run_billing(actor=None, period=dt.date(2025, 1, 1))
     number = Tagihan.objects.get().number
     client.force_login(operator_desa_y)
     assert client.get("/api/v1/iuran/tagihan").json() == []
+    # Issue 19: only BPJS records money; a village operator reports it (see test_payments.py).
     assert (
         post(
             client,
             "/api/v1/iuran/pembayaran",
-            {"bill": number, "amount": 100, "paid_at": "2025-01-05"},
+            {"bill": number, "amount": 100, "paid_at": "2025-01-05", "reference": "R"},
         ).status_code
-        == 404
+        == 403
     )
     assert client.get(f"/api/v1/iuran/coverage/{k.pk}").status_code == 404
-    client.force_login(operator_desa)
-    assert [b["number"] for b in client.get("/api/v1/iuran/tagihan").json()] == [number]
+    client.force_login(bpjs_user)
     r = post(
         client,
         "/api/v1/iuran/pembayaran",
-        {"bill": number, "amount": 16_800, "paid_at": "2025-01-05"},
+        {"bill": number, "amount": "16.800", "paid_at": "2025-01-05", "reference": "R"},
     )
     assert r.status_code == 200 and r.json()["unallocated"] == 0
+    client.force_login(operator_desa)
+    assert [b["number"] for b in client.get("/api/v1/iuran/tagihan").json()] == [number]
     cov = client.get(f"/api/v1/iuran/coverage/{k.pk}?end=2025-01-31&months=3").json()
     assert cov["covered"] and [s["covered"] for s in cov["strip"]] == [
         False,

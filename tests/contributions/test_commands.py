@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 from lindung.contributions import services
 from lindung.contributions.models import Pembayaran, Tagihan
 
-from .factories import make_kepesertaan
+from .factories import make_kepesertaan, record
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +104,9 @@ def test_billing_run_and_payments_commands(tmp_path):
             "20000",
             "--date",
             "2025-01-05",
+            "--reference",
+            "TRX-CLI-1",
+            "--confirm",
             "--json",
         )
     )
@@ -118,6 +121,8 @@ def test_billing_run_and_payments_commands(tmp_path):
             "1",
             "--date",
             "2025-01-05",
+            "--reference",
+            "X",
         )
     with pytest.raises(CommandError, match="Tanggal"):
         run(
@@ -129,6 +134,8 @@ def test_billing_run_and_payments_commands(tmp_path):
             "1",
             "--date",
             "05/01/2025",
+            "--reference",
+            "X",
         )
 
 
@@ -158,7 +165,10 @@ def test_payments_import_reports_rows_in_indonesian(tmp_path):
     ]
     assert all(e["message"] for e in result["errors"])
     again = json.loads(run("payments", "import", str(path), "--json"))
-    assert again["accepted"] == 0 and "sudah tercatat" in again["errors"][0]["message"]
+    assert (
+        again["accepted"] == 0
+        and "sudah dipakai untuk pembayaran #" in again["errors"][0]["message"]
+    )
     assert Pembayaran.objects.count() == 2 and services.coverage_on(
         k, dt.date(2025, 2, 10)
     )
@@ -212,7 +222,7 @@ def test_budget_command_formats(tmp_path):
 def test_iuran_status_command():
     k = make_kepesertaan()
     services.run_billing(actor=None, period=dt.date(2025, 1, 1))
-    services.record_payment(
+    record(
         actor=None,
         payer=services.payer_for_kepesertaan(k),
         amount=16_800,

@@ -18,7 +18,7 @@ from lindung.contributions.coverage import (
 from lindung.contributions.models import Tagihan
 from lindung.participants.models import Kepesertaan
 
-from .factories import make_kepesertaan
+from .factories import make_kepesertaan, record
 
 pytestmark = pytest.mark.django_db
 MONTHS = [dt.date(2025, m, 1) for m in range(7, 13)]  # July … December 2025
@@ -26,7 +26,7 @@ MONTHS = [dt.date(2025, m, 1) for m in range(7, 13)]  # July … December 2025
 
 def pay_bill(period: dt.date, on: dt.date) -> None:
     bill = Tagihan.objects.get(period=period)
-    services.record_payment(
+    record(
         actor=None,
         payer=bill.payer,
         amount=bill.total - bill.paid,

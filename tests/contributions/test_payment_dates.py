@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from lindung.contributions import services
 from lindung.contributions.models import Pembayaran, Tagihan
 
-from .factories import make_kepesertaan
+from .factories import make_kepesertaan, record
 
 pytestmark = pytest.mark.django_db
 JAN = dt.date(2025, 1, 1)
@@ -38,7 +38,7 @@ def bill():
 def test_the_service_refuses_unreasonable_payment_dates(bill, day, words):
     tagihan, _k = bill
     with pytest.raises(ValidationError, match=words):
-        services.record_payment(
+        record(
             actor=None, payer=tagihan.payer, amount=16_800, paid_at=day, tagihan=tagihan
         )
     assert not Pembayaran.objects.exists()
@@ -48,7 +48,7 @@ def test_the_service_refuses_unreasonable_payment_dates(bill, day, words):
 
 def test_a_payment_ahead_without_a_named_bill_is_credit(bill):
     tagihan, _k = bill
-    payment = services.record_payment(
+    payment = record(
         actor=None, payer=tagihan.payer, amount=16_800, paid_at=dt.date(2024, 12, 20)
     )
     assert payment.pk
@@ -66,11 +66,20 @@ def test_the_cli_and_the_api_refuse_a_future_payment_date(bill, client, bpjs_use
             "16800",
             "--date",
             "9999-12-31",
+            "--reference",
+            "TRX-1",
         )
     client.force_login(bpjs_user)
     r = client.post(
         "/api/v1/iuran/pembayaran",
-        json.dumps({"bill": tagihan.number, "amount": 16_800, "paid_at": "9999-12-31"}),
+        json.dumps(
+            {
+                "bill": tagihan.number,
+                "amount": 16_800,
+                "paid_at": "9999-12-31",
+                "reference": "TRX-2",
+            }
+        ),
         content_type="application/json",
     )
     assert r.status_code == 400 and "setelah hari ini" in r.json()["message"]

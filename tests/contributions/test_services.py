@@ -18,7 +18,7 @@ from lindung.contributions.models import (
 )
 from lindung.participants.models import StatusHistory
 
-from .factories import DESA_X, DESA_Y, make_kepesertaan
+from .factories import DESA_X, DESA_Y, make_kepesertaan, record
 
 pytestmark = pytest.mark.django_db
 JAN, FEB, MAR, APR, MAY, JUN = (dt.date(2025, m, 1) for m in range(1, 7))
@@ -33,9 +33,7 @@ def payer_of(k) -> Payer:
 
 
 def pay(k, amount, on, **kw):
-    return services.record_payment(
-        actor=None, payer=payer_of(k), amount=amount, paid_at=on, **kw
-    )
+    return record(payer_of(k), amount, on, **kw)
 
 
 def test_it_bills_one_bill_per_payer_and_segment_with_a_line_per_membership():
@@ -148,20 +146,18 @@ def test_payment_for_a_named_bill_goes_there_first():
     )
 
 
-def test_it_rejects_bad_payments_and_other_regions(operator_desa_y, operator_desa):
+def test_it_rejects_bad_payments_and_other_regions(
+    operator_desa_y, operator_desa, bpjs_user
+):
+    # Issue 19: a village operator no longer records money directly (it reports; BPJS confirms).
     k = make_kepesertaan(sumber_dana="dana_desa")
+    bill(JAN)
     with pytest.raises(ValidationError):
         pay(k, 0, JAN)
-    with pytest.raises(PermissionDenied):
-        services.record_payment(
-            actor=operator_desa_y, payer=payer_of(k), amount=100, paid_at=JAN
-        )
-    assert (
-        services.record_payment(
-            actor=operator_desa, payer=payer_of(k), amount=100, paid_at=JAN
-        ).amount
-        == 100
-    )
+    for actor in (operator_desa_y, operator_desa):
+        with pytest.raises(PermissionDenied):
+            record(payer_of(k), 100, JAN, actor=actor)
+    assert record(payer_of(k), 100, JAN, actor=bpjs_user).amount == 100
 
 
 def test_pu_late_fee_goes_on_the_next_bill():

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from lindung.contributions import services
 from lindung.contributions.models import Tagihan
 
-from .factories import make_kepesertaan
+from .factories import make_kepesertaan, record
 
 pytestmark = pytest.mark.django_db
 
@@ -50,28 +50,49 @@ def test_village_operator_sees_no_billing_button_and_cannot_run_it(
     assert not Tagihan.objects.exists()
 
 
-def test_bill_page_payment_and_pdf(client, operator_desa, operator_desa_y):
+PDF_PROOF = b"%PDF-1.4\n% bukti transfer\n"
+
+
+def test_bill_page_payment_and_pdf(client, operator_desa, operator_desa_y, bpjs_user):
+    # Issue 19: the village operator reports the payment (with proof); it pays the bill once BPJS confirms it.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     make_kepesertaan(sumber_dana="dana_desa")
     services.run_billing(actor=None, period=dt.date(2025, 1, 1))
     bill = Tagihan.objects.get()
     client.force_login(operator_desa_y)
     assert client.get(f"/iuran/tagihan/{bill.number}/").status_code == 404
     client.force_login(operator_desa)
-    assert client.get(f"/iuran/tagihan/{bill.number}/").status_code == 200
-    client.post(
+    page = client.get(f"/iuran/tagihan/{bill.number}/").content.decode()
+    assert "data-rupiah" in page and 'type="number"' not in page
+    r = client.post(
         f"/iuran/tagihan/{bill.number}/bayar/",
-        {"amount": 16_800, "paid_at": "2025-01-05", "reference": "X"},
+        {
+            "amount": "16.800",
+            "paid_at": "2025-01-05",
+            "reference": "X",
+            "proof": SimpleUploadedFile("bukti.pdf", PDF_PROOF),
+        },
     )
+    assert r.status_code == 302
+    bill.refresh_from_db()
+    assert bill.state == "unpaid"
+    payment = services.payment_list(user=operator_desa).get()
+    assert payment.status == "menunggu"
+    client.force_login(bpjs_user)
+    client.post(f"/iuran/pembayaran/{payment.pk}/konfirmasi/")
     bill.refresh_from_db()
     assert bill.state == "paid"
     pdf = client.get(f"/iuran/tagihan/{bill.number}/pdf/")
     assert pdf.status_code == 200 and pdf.content[:4] == b"%PDF"
 
 
-def test_reconciliation_budget_and_rules_pages(client, kabupaten_user, tmp_path):
+def test_reconciliation_budget_and_rules_pages(
+    client, kabupaten_user, bpjs_user, tmp_path
+):
     k = make_kepesertaan(sumber_dana="dana_desa")
     services.run_billing(actor=None, period=dt.date(2025, 1, 1))
-    services.record_payment(
+    record(
         actor=None,
         payer=services.payer_for_kepesertaan(k),
         amount=99_999,
@@ -81,13 +102,21 @@ def test_reconciliation_budget_and_rules_pages(client, kabupaten_user, tmp_path)
     client.force_login(kabupaten_user)
     page = client.get("/iuran/rekonsiliasi/")
     assert page.status_code == 200 and b"LEBIH" in page.content
+    # Issue 19: importing payment files is the BPJS side; the regency office sees no upload.
+    assert b"/iuran/rekonsiliasi/impor/" not in page.content
     upload = tmp_path / "p.csv"
-    upload.write_text("payer,amount,date\nnope,1,2025-01-01\n")
+    upload.write_text("payer,amount,date,reference\nnope,1,2025-01-01,R1\n")
     with upload.open("rb") as fh:
-        r = client.post("/iuran/rekonsiliasi/", {"file": fh})
+        assert (
+            client.post("/iuran/rekonsiliasi/impor/", {"file": fh}).status_code == 403
+        )
+    client.force_login(bpjs_user)
+    with upload.open("rb") as fh:
+        r = client.post("/iuran/rekonsiliasi/impor/", {"file": fh}, follow=True)
     assert (
         r.status_code == 200 and "Kode pembayar tidak ditemukan" in r.content.decode()
     )
+    client.force_login(kabupaten_user)
     page = client.get("/iuran/anggaran/?year=2025")
     assert page.status_code == 200 and "201.600" in page.content.decode()
     xlsx = client.get("/iuran/anggaran/?year=2025&format=xlsx")
@@ -99,7 +128,7 @@ def test_reconciliation_budget_and_rules_pages(client, kabupaten_user, tmp_path)
 def test_coverage_strip_fragment():
     k = make_kepesertaan()
     services.run_billing(actor=None, period=dt.date(2025, 1, 1))
-    services.record_payment(
+    record(
         actor=None,
         payer=services.payer_for_kepesertaan(k),
         amount=16_800,

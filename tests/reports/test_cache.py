@@ -23,7 +23,9 @@ def test_cached_report_equals_recomputation_before_and_after_a_payment(provinsi_
     assert first["total"]["perangkat_terlindungi"] == 0
 
     bill = Tagihan.objects.get(lines__kepesertaan=member)
-    record_payment(actor=None, payer=bill.payer, amount=bill.total, paid_at=today)
+    record_payment(
+        actor=None, payer=bill.payer, amount=bill.total, paid_at=today, reference="T1"
+    )
     second = services.rakor_cached(user=provinsi_user, region_code="53", as_of=today)
     assert second == services.rakor(user=provinsi_user, region_code="53", as_of=today)
     assert second["total"]["perangkat_terlindungi"] == 1
@@ -60,7 +62,9 @@ def test_bpjs_queue_totals_are_cached_until_the_next_audited_write(bpjs_user):
     before = bpjs_queue(bpjs_user, today)
     assert (before["unpaid_bills"], before["without_kpj"]) == (1, 1)
     bill = Tagihan.objects.get(lines__kepesertaan=member)
-    record_payment(actor=None, payer=bill.payer, amount=bill.total, paid_at=today)
+    record_payment(
+        actor=None, payer=bill.payer, amount=bill.total, paid_at=today, reference="T1"
+    )
     after = bpjs_queue(bpjs_user, today)
     assert (after["unpaid_bills"], after["unpaid_amount"]) == (0, 0)
 

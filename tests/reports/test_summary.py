@@ -138,6 +138,7 @@ class Actions:
     def __init__(self, rng: random.Random, tmp_path, officer, operator) -> None:
         self.rng, self.tmp_path = rng, tmp_path
         self.officer, self.operator = officer, operator
+        self.approver = None  # a second BPJS officer, made on the first death claim
         self.serial = 1000
 
     def _next(self) -> int:
@@ -211,17 +212,29 @@ class Actions:
                 bill.period + dt.timedelta(days=self.rng.randrange(0, 45)),
                 timezone.localdate(),
             )
-            record_payment(actor=None, payer=bill.payer, amount=amount, paid_at=paid_at)
+            # Issue 19: a bank reference per payment; a part payment is confirmed explicitly.
+            record_payment(
+                actor=None,
+                payer=bill.payer,
+                amount=amount,
+                paid_at=paid_at,
+                reference="UJI-{}".format(self._next()),
+                confirm=True,
+            )
 
     def settle(self) -> None:
         bills = self._open_bills()
         if bills:
-            day = THIS + dt.timedelta(days=self.rng.randrange(0, 40))
+            # Never after today: settle_in_full checks the date too (issue 19).
+            day = min(
+                THIS + dt.timedelta(days=self.rng.randrange(0, 40)),
+                timezone.localdate(),
+            )
             settle_in_full(
                 actor=None,
                 bills=self.rng.sample(bills, k=max(1, len(bills) // 2)),
                 paid_at=lambda pb: day,
-                reference=lambda pb: "UJI",
+                reference=lambda pb: "UJI-{}".format(self._next()),
             )
 
     def death_claim(self) -> None:
@@ -252,10 +265,14 @@ class Actions:
                 requirement_code=req.code,
                 upload=pdf(f"{req.code}.pdf"),
             )
-        for status in ("diverifikasi", "disetujui"):
-            klaim = claims.transition_klaim(
-                actor=self.officer, klaim=klaim, to_status=status
-            )
+        # Two people decide (issue 19): one officer verifies, another approves.
+        if self.approver is None:
+            self.approver = make_user("bpjs")
+        for actor, status in (
+            (self.officer, "diverifikasi"),
+            (self.approver, "disetujui"),
+        ):
+            klaim = claims.transition_klaim(actor=actor, klaim=klaim, to_status=status)
         k.refresh_from_db()
         assert k.status == "berhenti" and k.ended_on == incident
 

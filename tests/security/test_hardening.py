@@ -64,7 +64,11 @@ def test_backup_restore_round_trip_keeps_every_table(tmp_path):
 
     bill = Tagihan.objects.get(lines__kepesertaan=member)
     record_payment(
-        actor=None, payer=bill.payer, amount=bill.total, paid_at=dt.date.today()
+        actor=None,
+        payer=bill.payer,
+        amount=bill.total,
+        paid_at=dt.date.today(),
+        reference="TRX-CADANGAN",
     )
     before = backup.table_checksums()
     path = tmp_path / "cadangan.json.gz"

@@ -1,4 +1,6 @@
-"""``lindung payments record --payer CODE --amount N --date YYYY-MM-DD`` and ``lindung payments import FILE``."""
+"""``lindung payments record --bill NUMBER --amount N --date YYYY-MM-DD --reference REF [--confirm]``,
+``lindung payments import FILE`` and ``lindung payments reverse ID --reason TEXT``: the BPJS side (issue 19), so
+payments recorded here are confirmed at once."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from lindung.common.format import rupiah
 from lindung.contributions import services
-from lindung.contributions.models import Payer, Tagihan
+from lindung.contributions.models import Payer, Pembayaran, Tagihan
 
 from ._common import bad_input_as_command_error, dumps, parse_day
 
@@ -24,10 +26,22 @@ class Command(BaseCommand):
             "--payer", help="payer code, e.g. desa-53.01.04.2003 (or give --bill)"
         )
         rec.add_argument("--bill", help="bill number to pay first")
-        rec.add_argument("--amount", required=True)
+        rec.add_argument(
+            "--amount", required=True, help="349632, 349.632 or 'Rp 349.632,00'"
+        )
         rec.add_argument("--date", required=True, help="YYYY-MM-DD")
-        rec.add_argument("--reference", default="")
+        rec.add_argument("--reference", required=True, help="bank reference (required)")
+        rec.add_argument(
+            "--confirm",
+            action="store_true",
+            help="record an amount other than what is owed (without it, what it would do is shown)",
+        )
         rec.add_argument("--json", action="store_true")
+        rev = sub.add_parser(
+            "reverse", help="reverse a confirmed payment, with a reason"
+        )
+        rev.add_argument("id", type=int)
+        rev.add_argument("--reason", required=True)
         imp = sub.add_parser(
             "import", help="CSV/XLSX: payer, period or bill, amount, date, reference"
         )
@@ -35,6 +49,16 @@ class Command(BaseCommand):
         imp.add_argument("--json", action="store_true")
 
     def handle(self, *args, action: str, **opts):
+        if action == "reverse":
+            payment = Pembayaran.objects.filter(pk=opts["id"]).first()
+            if payment is None:
+                raise CommandError("Pembayaran #{} tidak ditemukan".format(opts["id"]))
+            with bad_input_as_command_error():
+                services.reverse_payment(
+                    actor=None, payment=payment, reason=opts["reason"]
+                )
+            self.stdout.write("Pembayaran #{} dibatalkan".format(payment.pk))
+            return
         if action == "import":
             with bad_input_as_command_error():
                 result = services.import_payments(actor=None, path=opts["file"])
@@ -64,15 +88,24 @@ class Command(BaseCommand):
         )
         if payer is None:
             raise CommandError(f"Kode pembayar tidak ditemukan: {opts['payer']}")
-        with bad_input_as_command_error():
-            payment = services.record_payment(
-                actor=None,
-                payer=payer,
-                amount=opts["amount"],
-                paid_at=parse_day(opts["date"]),
-                reference=opts["reference"],
-                tagihan=bill,
-            )
+        try:
+            with bad_input_as_command_error():
+                payment = services.record_payment(
+                    actor=None,
+                    payer=payer,
+                    amount=opts["amount"],
+                    paid_at=parse_day(opts["date"]),
+                    reference=opts["reference"],
+                    tagihan=bill,
+                    confirm=opts["confirm"],
+                )
+        except CommandError as exc:
+            cause = exc.__cause__
+            if isinstance(cause, services.AmountNeedsConfirmation):
+                raise CommandError(
+                    "{} Ulangi dengan --confirm.".format(cause.messages[0])
+                ) from cause
+            raise
         data = {
             "id": payment.pk,
             "payer": payer.code,
