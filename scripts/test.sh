@@ -6,6 +6,23 @@ cd "$(dirname "$0")/.."
 
 echo "== ruff"
 ruff check lindung tests bench
+ruff format --check lindung tests bench
+
+tmp_checks=$(mktemp -d /tmp/lindung-checks.XXXXXX)
+echo "== Django checks and migrations"
+LINDUNG_DATA_DIR="$tmp_checks" python manage.py check
+LINDUNG_DATA_DIR="$tmp_checks" python manage.py makemigrations --check --dry-run
+rm -rf "$tmp_checks"
+
+echo "== translations"
+if command -v msgattrib >/dev/null 2>&1; then
+  bash scripts/check_translations.sh
+  msgfmt -o lindung/locale/id/LC_MESSAGES/django.mo lindung/locale/id/LC_MESSAGES/django.po
+elif [ "${CI:-}" = "true" ]; then
+  echo "gettext (msgattrib) not found: failing because CI=true" >&2; exit 1
+else
+  echo "!! gettext missing (apt-get install gettext): translation check SKIPPED" >&2
+fi
 
 tmp=$(mktemp -d /tmp/lindung-test.XXXXXX)
 chmod 755 "$tmp"
