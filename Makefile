@@ -1,5 +1,7 @@
 # The two set-up commands (see README): `make demo` and `make test`.
 PYTHON ?= python3
+# make demo PORT=8080 serves on another port
+PORT ?= 8000
 VENV ?= .venv
 BIN := $(VENV)/bin
 
@@ -17,7 +19,7 @@ install-dev: $(BIN)/python
 
 # Installs, migrates, loads regions and the NTT demo, prints the demo logins, serves on 127.0.0.1:8000.
 demo: install
-	$(BIN)/lindung demo
+	$(BIN)/lindung demo --port $(PORT)
 
 # Installs the development dependencies and runs the whole suite on SQLite and on a throwaway PostgreSQL.
 test: install-dev
