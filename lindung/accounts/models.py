@@ -19,7 +19,9 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("Read-only viewer")
 
 
-# Which actions each role may take on region-bound data inside its regions.
+# Which actions each role may take on region-bound data inside its regions. "agreement": record a PKS and the
+# planned actions of a kabupaten/kota (regency and province offices, BPJS); "change": register and edit people,
+# which the province office does not do (it watches coverage and reports; regencies and villages register).
 # Money (issue 19, docs/payments.md): only BPJS records, confirms (or rejects) and reverses payments; village and
 # regency offices report the payments they made, which change nothing until BPJS confirms them.
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
@@ -34,11 +36,23 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             "reverse_payment",
             "decide",
             "unmask",
+            "reconcile",
+            "agreement",
         }
     ),
-    Role.PROVINSI: frozenset({"view", "change", "report"}),
+    Role.PROVINSI: frozenset({"view", "report", "agreement"}),
     Role.KABUPATEN: frozenset(
-        {"view", "change", "import", "submit", "report_payment", "report", "unmask"}
+        {
+            "view",
+            "change",
+            "import",
+            "submit",
+            "report_payment",
+            "report",
+            "unmask",
+            "reconcile",
+            "agreement",
+        }
     ),
     Role.DESA: frozenset(
         {"view", "change", "import", "submit", "report_payment", "unmask"}

@@ -76,7 +76,7 @@ def _context(user, pks_form, action_form) -> dict:
             # Red only while no renewal is recorded: the regency's latest agreement has ended too.
             "alert": states.get(p.kabupaten_id, {}).get("pks_status")
             == rules.PKSStatus.BERAKHIR,
-            "renewable": user_can(user, "change", p.kabupaten_id),
+            "renewable": user_can(user, "agreement", p.kabupaten_id),
         }
         for p in agreements
     ]
@@ -86,7 +86,7 @@ def _context(user, pks_form, action_form) -> dict:
             "overdue": rules.action_overdue(
                 planned_on=a.planned_on, done=a.done, as_of=today
             ),
-            "can_change": user_can(user, "change", a.kabupaten_id),
+            "can_change": user_can(user, "agreement", a.kabupaten_id),
         }
         for a in PlannedAction.objects.visible_to(user).select_related("kabupaten")
     ]
@@ -97,7 +97,7 @@ def _context(user, pks_form, action_form) -> dict:
             {
                 "code": code,
                 "name": names[code],
-                "renewable": user_can(user, "change", code),
+                "renewable": user_can(user, "agreement", code),
                 **s,
             }
             for code, s in sorted(states.items())

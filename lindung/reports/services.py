@@ -400,7 +400,7 @@ def renewable(user, rows: list[dict]) -> set[str]:
     return {
         r["code"]
         for r in rows
-        if r["pks_status"] == PKSStatus.BERAKHIR and user_can(user, "change", r["code"])
+        if r["pks_status"] == PKSStatus.BERAKHIR and user_can(user, "agreement", r["code"])
     }
 
 

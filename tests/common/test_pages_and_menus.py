@@ -47,3 +47,25 @@ def test_a_refusal_is_logged_as_one_line(client, viewer_user, caplog):
     records = [r for r in caplog.records if r.name == "django.request"]
     assert records and all(OneLineRefusals().filter(r) for r in records)
     assert all(r.exc_info is None for r in records)
+
+
+def test_pks_forms_appear_only_for_roles_that_may_save_them(
+    client, operator_desa, viewer_user, kabupaten_user
+):
+    for user, shown in (
+        (operator_desa, False),
+        (viewer_user, False),
+        (kabupaten_user, True),
+    ):
+        client.force_login(user)
+        page = client.get(reverse("agreements:list")).content.decode()
+        assert ('id="pks-form"' in page) is shown, user
+
+
+def test_the_province_watches_and_does_not_register(client, provinsi_user):
+    client.force_login(provinsi_user)
+    assert client.get(reverse("participants:add")).status_code == 403
+    assert (
+        reverse("participants:add")
+        not in client.get(reverse("participants:list")).content.decode()
+    )

@@ -25,7 +25,8 @@ SEES_X = {
     "operator_desa",
     "viewer_user",
 }
-CHANGES_X = {"bpjs_user", "provinsi_user", "kabupaten_user", "operator_desa"}
+# The province office watches and reports; it registers and edits no one (issue 21).
+CHANGES_X = {"bpjs_user", "kabupaten_user", "operator_desa"}
 IMPORTS = {"kabupaten_user", "operator_desa", "operator_desa_y"}
 UNMASKS_X = {"bpjs_user", "kabupaten_user", "operator_desa"}
 
