@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.models import user_can
+from lindung.common.exports import download
 from lindung.common.format import mask_nik
 from lindung.regions.models import code_prefix_q
 
@@ -104,6 +105,72 @@ def peserta_list(request):
     if request.htmx:
         return render(request, "participants/_peserta_rows.html", context)
     return render(request, "participants/list.html", context)
+
+
+DOWNLOAD_HEADER = [
+    "NIK",
+    "Nama",
+    "Tanggal Lahir",
+    "Jenis Kelamin",
+    "Jenis Peserta",
+    "Jabatan/Pekerjaan",
+    "Kode Desa",
+    "Desa",
+    "Sumber Dana",
+    "Status",
+    "KPJ",
+    "Tanggal Daftar",
+]
+
+
+@login_required
+def peserta_download(request):
+    """The list as the filters show it, every row (not one page), as CSV or XLSX; NIK masked unless the user may
+    unmask and asks to (``unmask=1``), which the export's audit row records."""
+    qs = filtered(request.user, request.GET)
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    unmask = request.GET.get("unmask") == "1" and user_can(request.user, "unmask")
+    unmaskable = (
+        set(
+            Kepesertaan.objects.visible_to(request.user, "unmask").values_list(
+                "desa_id", flat=True
+            )
+        )
+        if unmask
+        else set()
+    )
+
+    def rows():
+        for k in qs.iterator(chunk_size=2000):
+            p = k.peserta
+            yield [
+                p.nik if k.desa_id in unmaskable else mask_nik(p.nik),
+                p.display_name,
+                p.birth_date.strftime("%d-%m-%Y"),
+                p.get_sex_display(),
+                k.get_kind_display(),
+                k.role_label,
+                k.desa_id,
+                k.desa.name,
+                k.get_sumber_dana_display(),
+                k.get_status_display(),
+                k.kpj,
+                k.registered_on.strftime("%d-%m-%Y"),
+            ]
+
+    return download(
+        request,
+        name="peserta-{}".format(timezone.localdate().isoformat()),
+        header=DOWNLOAD_HEADER,
+        rows=rows(),
+        count=qs.count(),
+        fmt=fmt,
+        model="participants.Kepesertaan",
+        note="unduh daftar peserta ({}){}".format(
+            request.GET.urlencode()[:150], ", NIK lengkap" if unmask else ""
+        ),
+        unmasked=unmask,
+    )
 
 
 def _get(request, pk: int) -> Kepesertaan:
