@@ -1,0 +1,48 @@
+"""Lists you can work with (issue 21): the bill list pages instead of silently stopping at 300, and downloads every
+filtered bill as CSV or XLSX (audited)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.urls import reverse
+from python_calamine import CalamineWorkbook
+
+from lindung.accounts.models import AuditEvent
+from lindung.contributions import services
+
+from .factories import make_kepesertaan
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_bill_list_pages_and_downloads_every_filtered_bill(client, bpjs_user):
+    make_kepesertaan()
+    for month in range(1, 8):
+        services.run_billing(actor=None, period=dt.date(2025, month, 1))
+    client.force_login(bpjs_user)
+    page = client.get(reverse("contributions:bills") + "?size=50")
+    body = page.content.decode()
+    assert page.status_code == 200 and "7 " in body and 'class="pager"' in body
+    r = client.get(reverse("contributions:bills") + "?format=xlsx")
+    sheet = (
+        CalamineWorkbook.from_filelike(io.BytesIO(b"".join(r.streaming_content)))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
+    assert len(sheet) == 1 + 7 and sheet[0][0] == "Nomor Tagihan"
+    r = client.get(reverse("contributions:bills") + "?period=2025-03&format=csv")
+    text = b"".join(r.streaming_content).decode("utf-8")
+    assert (
+        text.startswith("\ufeff")
+        and len(text.strip().splitlines()) == 2
+        and "2025-03" in text
+    )
+    assert (
+        AuditEvent.objects.filter(
+            action="export", model="contributions.Tagihan"
+        ).count()
+        == 2
+    )
