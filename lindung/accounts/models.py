@@ -254,3 +254,12 @@ def primary_role(user) -> str | None:
 
 def user_region_codes(user) -> list[str]:
     return [region for _role, region in _assignments(user) if region]
+
+
+def default_region(user) -> str:
+    """The widest region the user holds, what a page opens on; '' (Indonesia) for national BPJS officers and
+    administrators."""
+    if is_national(user):
+        return ""
+    codes = user_region_codes(user)
+    return min(codes, key=len) if codes else ""

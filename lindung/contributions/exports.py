@@ -11,6 +11,7 @@ from django.utils import translation
 
 from lindung.branches.services import bill_payment
 from lindung.common.format import bulan, rupiah, tanggal
+from lindung.common.spreadsheet import SAFE_WORKBOOK, csv_safe
 
 RED = (192, 57, 43)
 
@@ -34,14 +35,17 @@ def budget_bytes(rows: list[dict], fmt: str) -> bytes:
         return (json.dumps(rows, ensure_ascii=False, indent=2) + "\n").encode()
     if fmt == "csv":
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=BUDGET_COLUMNS, extrasaction="ignore")
+        # ";" as Indonesian Excel lists; formula-like text written as text (lindung.common.spreadsheet).
+        writer = csv.DictWriter(
+            buf, fieldnames=BUDGET_COLUMNS, extrasaction="ignore", delimiter=";"
+        )
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: csv_safe(v) for k, v in row.items()} for row in rows)
         return buf.getvalue().encode("utf-8-sig")
     import xlsxwriter
 
     buf = io.BytesIO()
-    book = xlsxwriter.Workbook(buf, {"in_memory": True})
+    book = xlsxwriter.Workbook(buf, {"in_memory": True, **SAFE_WORKBOOK})
     sheet = book.add_worksheet("Anggaran")
     bold = book.add_format({"bold": True})
     money = book.add_format({"num_format": "#,##0"})

@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from lindung.accounts.models import user_can
+from lindung.accounts.models import default_region, user_can
 from lindung.common.exports import download
+from lindung.participants.choices import SumberDana
 
 from . import exports, forms, services
 from .choices import PaymentStatus
@@ -101,7 +102,11 @@ BILL_HEADER = [
 ]
 
 
-BILL_STATES = {"paid": "Lunas", "partial": "Dibayar sebagian", "unpaid": "Belum dibayar"}
+BILL_STATES = {
+    "paid": "Lunas",
+    "partial": "Dibayar sebagian",
+    "unpaid": "Belum dibayar",
+}
 
 
 def _bills_download(request, qs):
@@ -521,7 +526,13 @@ def payment_template(request):
 
 @login_required
 def budget(request):
-    form = forms.BudgetForm(request.GET or None, initial={"year": dt.date.today().year})
+    """The budget projection. It opens on the user's own region and the next budget year (a village plans its
+    APBDes the year before), already computed: no empty page waiting for "Tampilkan"."""
+    data = request.GET or {
+        "year": dt.date.today().year + 1,
+        "region": default_region(request.user),
+    }
+    form = forms.BudgetForm(data)
     rows, totals = [], {}
     if form.is_valid():
         try:
@@ -548,6 +559,8 @@ def budget(request):
             return response
         for key in ("participants", "monthly", "annual", "billed", "paid", "owed"):
             totals[key] = sum(r[key] for r in rows if r["level"] == "kabupaten")
+        for r in rows:  # funding sources by their label, never the raw code ("add")
+            r["funding_label"] = _funding_label(r.get("funding"))
     return render(
         request,
         "contributions/budget.html",
@@ -558,6 +571,15 @@ def budget(request):
             "query": request.GET.urlencode(),
         },
     )
+
+
+def _funding_label(code) -> str:
+    if not code:
+        return "—"
+    try:
+        return str(SumberDana(code).label)
+    except ValueError:
+        return str(code)
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from lindung.accounts import audit
-from lindung.accounts.models import is_national, user_can, user_region_codes
+from lindung.accounts.models import default_region, is_national, user_can
 
 from . import charts, exports, services
 
@@ -18,14 +18,6 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
 }
-
-
-def default_region(user) -> str:
-    """The widest region the user holds; '' (Indonesia) for national BPJS officers and administrators."""
-    if is_national(user):
-        return ""
-    codes = user_region_codes(user)
-    return min(codes, key=len) if codes else ""
 
 
 def _params(request) -> tuple[str, dt.date]:

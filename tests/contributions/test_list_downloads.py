@@ -46,3 +46,20 @@ def test_the_bill_list_pages_and_downloads_every_filtered_bill(client, bpjs_user
         ).count()
         == 2
     )
+
+
+def test_the_budget_opens_on_the_users_region_and_next_year_with_labels(
+    client, operator_desa
+):
+    make_kepesertaan()
+    client.force_login(operator_desa)
+    page = client.get(reverse("contributions:budget"))
+    body = page.content.decode()
+    year = dt.date.today().year + 1
+    assert page.status_code == 200 and str(year) in body
+    assert "Bokonusan" in body  # computed at once for the operator's own desa
+    assert "<td>self</td>" not in body and "<td>add</td>" not in body
+    csv_text = client.get(
+        reverse("contributions:budget") + f"?year={year}&format=csv"
+    ).content.decode("utf-8-sig")
+    assert csv_text.splitlines()[0].count(";") >= 5
