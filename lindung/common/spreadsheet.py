@@ -475,8 +475,10 @@ def write_xlsx(
     *,
     text_columns: Sequence[int] = (),
     sheet_name: str = "Data",
+    more_sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]] = (),
 ) -> Path:
-    """Write a simple XLSX (bold header, frozen first row). ``text_columns`` are written as text cells."""
+    """Write a simple XLSX (bold header, frozen first row). ``text_columns`` are written as text cells;
+    ``more_sheets`` are further (name, header, rows) sheets after the first."""
     import xlsxwriter
 
     path = Path(path)
@@ -490,9 +492,16 @@ def write_xlsx(
             "nan_inf_to_errors": True,
         },
     )
-    sheet = workbook.add_worksheet(sheet_name)
     bold = workbook.add_format({"bold": True, "bg_color": "#E8EEF4"})
     text = workbook.add_format({"num_format": "@"})
+    for name, head, body in ((sheet_name, header, rows), *more_sheets):
+        _write_sheet(workbook.add_worksheet(name), head, body, text_columns, bold, text)
+        text_columns = ()
+    workbook.close()
+    return path
+
+
+def _write_sheet(sheet, header, rows, text_columns, bold, text) -> None:
     for col in text_columns:
         sheet.set_column(col, col, 20, text)
     sheet.write_row(0, 0, list(header), bold)
@@ -516,5 +525,3 @@ def write_xlsx(
                     sheet.write(r, c, value)
                 except TypeError:  # a cell type XlsxWriter cannot write: keep its text
                     sheet.write_string(r, c, str(value))
-    workbook.close()
-    return path

@@ -58,6 +58,9 @@ class ImportBatch(models.Model):
     # The first MAX_STORED_ERRORS errors; the error file holds all of them.
     errors = models.JSONField(default=list, blank=True)
     errors_truncated = models.BooleanField(default=False)
+    # The first MAX_STORED_ERRORS warnings (row, column, message) of rows that were saved; the error file's
+    # "Peringatan" sheet holds up to MAX_FILE_WARNINGS.
+    warning_list = models.JSONField(default=list, blank=True)
     columns = models.JSONField(
         default=dict, blank=True
     )  # field → header text as found in the file

@@ -72,6 +72,7 @@ PRELOAD_FACTOR = 4
 # After this many new rows, refresh PostgreSQL's statistics of the registry tables.
 ANALYZE_AFTER = 20000
 MAX_STORED_ERRORS = 1000
+MAX_FILE_WARNINGS = 100_000
 ERROR_COLUMN = "Keterangan kesalahan"
 ROW_COLUMN = "Baris asal"
 # The sample row of the downloadable template; refused if uploaded unchanged.
@@ -392,8 +393,9 @@ def _start(
         batch.rejected
     ) = batch.skipped = 0
     batch.warnings, batch.errors, batch.errors_truncated = 0, [], False
+    batch.warning_list = []
     batch.save()
-    batch.all_errors = []
+    batch.all_errors, batch.all_warnings = [], []
     return batch
 
 
@@ -880,6 +882,12 @@ def _count(batch: ImportBatch, chunk: list[_Row]) -> dict:
     for row in chunk:
         setattr(batch, row.outcome, getattr(batch, row.outcome) + 1)
         batch.warnings += len(row.warnings)
+        for column, message in row.warnings:
+            entry = {"row": row.row, "column": column, "message": message}
+            if len(batch.warning_list) < MAX_STORED_ERRORS:
+                batch.warning_list.append(entry)
+            if len(batch.all_warnings) < MAX_FILE_WARNINGS:
+                batch.all_warnings.append(entry)
         for column, message in row.errors:
             entry = {"row": row.row, "column": column, "message": message}
             batch.all_errors.append(entry)
@@ -891,6 +899,7 @@ def _count(batch: ImportBatch, chunk: list[_Row]) -> dict:
     counts = {name: getattr(batch, name) for name in _COUNTERS}
     # A snapshot: the next chunk goes on adding to batch.errors.
     counts["errors"] = list(batch.errors)
+    counts["warning_list"] = list(batch.warning_list)
     return counts
 
 
@@ -1174,11 +1183,12 @@ def _member_updates(rows: list[_Row], batch: ImportBatch, now) -> Callable[[], N
 
 def _finish(batch: ImportBatch, rejected: list[_Row]) -> None:
     batch.total = batch.processed  # every non-blank row, now that all were read
-    if rejected:
+    warnings = getattr(batch, "all_warnings", [])
+    if rejected or warnings:
         relative = "imports/errors/impor_{}_kesalahan.xlsx".format(batch.pk)
         target = Path(settings.MEDIA_ROOT) / relative
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_error_file(target, list(getattr(batch, "header", [])), rejected)
+        write_error_file(target, list(getattr(batch, "header", [])), rejected, warnings)
         batch.error_file.name = relative
     batch.state, batch.finished_at = ImportBatch.State.DONE, timezone.now()
     batch.message = (
@@ -1187,7 +1197,12 @@ def _finish(batch: ImportBatch, rejected: list[_Row]) -> None:
     batch.save()
 
 
-def write_error_file(path: Path, header: list[str], rejected: Iterable) -> Path:
+WARNING_SHEET = ("Peringatan", ["Baris asal", "Kolom", "Peringatan"])
+
+
+def write_error_file(
+    path: Path, header: list[str], rejected: Iterable, warnings: Iterable[dict] = ()
+) -> Path:
     """The original cells of every refused or skipped row, then why (Indonesian, naming the column) and the source
     row."""
     width = len(header)
@@ -1200,7 +1215,15 @@ def write_error_file(path: Path, header: list[str], rejected: Iterable) -> Path:
         if getattr(r, "outcome", "") == "skipped":
             reason = "Dilewati (tidak didaftarkan): " + reason
         lines.append([*cells[: max(width, len(r.cells))], reason, r.row])
-    return write_xlsx(path, [*header, ERROR_COLUMN, ROW_COLUMN], lines)
+    warning_rows = [[w["row"], w["column"], w["message"]] for w in warnings]
+    return write_xlsx(
+        path,
+        [*header, ERROR_COLUMN, ROW_COLUMN],
+        lines,
+        more_sheets=[(WARNING_SHEET[0], WARNING_SHEET[1], warning_rows)]
+        if warning_rows
+        else (),
+    )
 
 
 PREVIEW_EXPIRES_AFTER = dt.timedelta(days=1)

@@ -76,7 +76,11 @@ def start(request, pk: int):
 @login_required
 def batch_detail(request, pk: int):
     batch = get_object_or_404(visible_batches(request.user), pk=pk)
-    context = {"batch": batch, "errors": batch.errors[:200]}
+    context = {
+        "batch": batch,
+        "errors": batch.errors[:200],
+        "warnings": batch.warning_list[:200],
+    }
     if request.htmx:
         return render(request, "imports/_progress.html", context)
     return render(request, "imports/batch.html", context)

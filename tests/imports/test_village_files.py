@@ -465,3 +465,29 @@ def test_the_cli_api_and_upload_give_the_same_outcome(
         },
     )
     assert refused.status_code == 400 and "NIK" in refused.json()["message"]
+
+
+def test_warnings_are_listed_on_the_page_and_in_the_error_file(
+    tmp_path, client, kabupaten_user
+):
+    from python_calamine import CalamineWorkbook
+
+    path = vf.buku_aparat_html(tmp_path / "w.xls", officials=book(), **PLACE)
+    client.force_login(kabupaten_user)
+    client.post(
+        reverse("imports:upload"),
+        {"file": SimpleUploadedFile("w.xls", path.read_bytes()), "kind": "perangkat"},
+    )
+    batch = services.ImportBatch.objects.get(state="pending")
+    client.post(reverse("imports:start", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.warnings == len(batch.warning_list) > 0
+    page = client.get(reverse("imports:batch", args=[batch.pk])).content.decode()
+    assert 'id="warnings"' in page and "diisi dari NIK" in page
+    workbook = CalamineWorkbook.from_path(str(services.error_file_path(batch)))
+    assert workbook.sheet_names == ["Data", "Peringatan"]
+    sheet = workbook.get_sheet_by_name("Peringatan").to_python()
+    assert (
+        sheet[0] == ["Baris asal", "Kolom", "Peringatan"]
+        and len(sheet) == 1 + batch.warnings
+    )
