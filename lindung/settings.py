@@ -82,10 +82,13 @@ INSTALLED_APPS = [
     "lindung.agreements",
     "lindung.branches",
     "lindung.reports",
+    "lindung.reconciliation",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Pages and API answers compressed (a national page is mostly repeated table markup).
+    "django.middleware.gzip.GZipMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lindung.common.middleware.DefaultIndonesianLocaleMiddleware",

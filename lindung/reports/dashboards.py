@@ -70,13 +70,15 @@ def province_dashboard(user, region_code: str, today: dt.date) -> dict:
     report = services.rakor_cached(
         user=user, region_code=region_code or None, as_of=today
     )
+    provinces = services.province_summary(report)
     return {
         "dashboard_template": "reports/dash_province.html",
         "report": report,
         "region": region_code,
         "as_of": today,
-        "chart": charts.bar_chart_svg(report["rows"]),
-        "map": charts.tile_map_svg(report["rows"]),
+        "provinces": provinces,
+        "chart": None if provinces else charts.bar_chart_svg(report["rows"]),
+        "map": None if provinces else charts.tile_map_svg(report["rows"]),
         "trend": charts.trend_svg(trend(user, region_code, today)),
         "renewable": services.renewable(user, report["rows"]),
     }

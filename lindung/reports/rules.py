@@ -108,3 +108,29 @@ def flagged(row: dict) -> bool:
 
 def iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+def by_province(rows: list[dict], names: dict[str, str]) -> list[dict]:
+    """The national view: the report's kabupaten/kota rows summed per province (the same rows, not a second
+    count), with how many regencies stand at each point that needs attention. ``names``: province code → name."""
+    groups: dict[str, list[dict]] = {}
+    for r in rows:
+        groups.setdefault(r["code"][:2], []).append(r)
+    out = []
+    for code in sorted(groups):
+        kabs = groups[code]
+        line = totals(kabs)
+        line.update(
+            code=code,
+            name=names.get(code, code),
+            kabupaten=len(kabs),
+            tanpa_perlindungan=sum(
+                1 for r in kabs if r["desa"] and not r["perangkat_terlindungi"]
+            ),
+            sebagian=sum(1 for r in kabs if r["tahap"] == Tahap.SEBAGIAN),
+            terlindungi=sum(1 for r in kabs if r["tahap"] == Tahap.TERLINDUNGI),
+            pks_berakhir=sum(1 for r in kabs if r["pks_status"] == PKSStatus.BERAKHIR),
+            rencana_terlambat=sum(1 for r in kabs if r.get("rencana_terlambat")),
+        )
+        out.append(line)
+    return out

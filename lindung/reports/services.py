@@ -400,7 +400,8 @@ def renewable(user, rows: list[dict]) -> set[str]:
     return {
         r["code"]
         for r in rows
-        if r["pks_status"] == PKSStatus.BERAKHIR and user_can(user, "agreement", r["code"])
+        if r["pks_status"] == PKSStatus.BERAKHIR
+        and user_can(user, "agreement", r["code"])
     }
 
 
@@ -494,3 +495,12 @@ def rakor_json(report: dict) -> dict:
         "perlu_perhatian": report["perlu_perhatian"],
         "desa_tanpa_perangkat_terlindungi": report["desa_tanpa_perangkat_terlindungi"],
     }
+
+
+def province_summary(report: dict) -> list[dict] | None:
+    """For a national report, its rows per province (``rules.by_province``); None for a province or regency."""
+    if report["region"].get("code"):
+        return None
+    codes = sorted({r["code"][:2] for r in report["rows"]})
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    return rules.by_province(report["rows"], names)

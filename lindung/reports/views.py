@@ -47,6 +47,7 @@ def rakor_page(request):
     report = services.rakor_cached(
         user=request.user, region_code=region or None, as_of=as_of
     )
+    provinces = services.province_summary(report)
     return render(
         request,
         "reports/rakor.html",
@@ -54,8 +55,10 @@ def rakor_page(request):
             "report": report,
             "region": region,
             "as_of": as_of,
-            "chart": charts.bar_chart_svg(report["rows"]),
-            "map": charts.tile_map_svg(report["rows"]),
+            # Nationally, one row per province with drill-down (514 kabupaten/kota do not fit on a screen).
+            "provinces": provinces,
+            "chart": None if provinces else charts.bar_chart_svg(report["rows"]),
+            "map": None if provinces else charts.tile_map_svg(report["rows"]),
             "renewable": services.renewable(request.user, report["rows"]),
         },
     )
