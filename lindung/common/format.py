@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from lokal import format_rupiah
 from lokal import terbilang as _terbilang
@@ -65,4 +66,21 @@ def bulan(period: dt.date) -> str:
 def persen(value) -> str:
     if value is None:
         return "–"
-    return f"{value:.1f}%".replace(".", ",")
+    return _decimal_mark(f"{value:.1f}%")
+
+
+def rate_percent(rate) -> str:
+    """A rate kept as a fraction (Decimal 0.0054) as people write it: "0,54 %" (Indonesian), "0.54 %" (English);
+    no trailing zeros beyond two decimals ("2 %", "0,5 %")."""
+    if rate is None or rate == "":
+        return "–"
+    value = Decimal(str(rate)) * 100
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return _decimal_mark(text) + " %"
+
+
+def _decimal_mark(text: str) -> str:
+    """The active language's decimal mark: a comma in Indonesian."""
+    from django.utils.translation import get_language
+
+    return text if (get_language() or "id").startswith("en") else text.replace(".", ",")

@@ -38,6 +38,9 @@ class Versioned(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     confirmed = models.BooleanField(_("confirmed"), default=False)
+    # The regulation as a person cites it ("PP 44/2015 tentang JKK dan JKM"), shown to everyone; ``source`` holds
+    # the research notes (addresses, certainty) that only administrators see.
+    basis = models.CharField(_("legal basis"), max_length=200, blank=True, default="")
     source = models.TextField(_("source"), blank=True)
 
     objects = VersionedQuerySet.as_manager()

@@ -122,7 +122,21 @@ def test_reconciliation_budget_and_rules_pages(
     xlsx = client.get("/iuran/anggaran/?year=2025&format=xlsx")
     assert xlsx.content[:2] == b"PK"
     rules_page = client.get("/iuran/aturan/").content.decode()
-    assert "PP 50/2025" in rules_page and "badge amber" in rules_page
+    # Plain words for everyone (issue 21): the regulation cited, rates as percentages, no research marks.
+    assert "PP 50/2025" in rules_page and "0,24 %" in rules_page
+    assert "badge amber" not in rules_page and "UNCERTAIN" not in rules_page
+    assert (
+        "CONFIRMED" not in rules_page and "PP 44/2015 tentang JKK dan JKM" in rules_page
+    )
+    client.force_login(bpjs_user)
+    bpjs_user.is_staff = True
+    bpjs_user.save()
+    admin_page = client.get("/iuran/aturan/").content.decode()
+    assert (
+        "badge amber" in admin_page
+        and "Source (administrators)" in admin_page
+        or ("Sumber (administrator)" in admin_page)
+    )
 
 
 def test_coverage_strip_fragment():

@@ -40,3 +40,8 @@ def can(user, action: str) -> bool:
     """``{% if user|can:"import" %}``: what a role may do, asked of the same role table as ``visible_to``
     (``accounts.models.user_can``), so menus, buttons and forms appear only where their views would allow them."""
     return user_can(user, action)
+
+
+@register.filter
+def rate_percent(value) -> str:
+    return fmt.rate_percent(value)
