@@ -335,6 +335,10 @@ def coverage(
         Kepesertaan.objects.visible_to(request.user), pk=kepesertaan_id
     )
     end = end or dt.date.today()
+    if not rules.FIRST_YEAR <= end.year <= rules.LAST_YEAR:
+        raise ValidationError(
+            f"Tanggal {end.isoformat()} di luar rentang {rules.FIRST_YEAR}–{rules.LAST_YEAR}."
+        )
     strip = services.coverage_strip(kep, end, months=max(1, min(months, 60)))
     return {
         "kepesertaan": kep.pk,

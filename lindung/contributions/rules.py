@@ -214,11 +214,20 @@ class Case:
     funding: str = "self"
 
 
+# Contribution months Lindung can hold: no programme month before 2000 (JKK/JKM as BPJS runs them date from 2015),
+# and none past 2100; year 0 once ended in a 500 (issue 20).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def parse_period(value) -> dt.date:
     """'2026-01' → date(2026, 1, 1)."""
     match = _MONTH.match(str(value or "").strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
         raise CaseError(f"Periode harus berbentuk YYYY-MM, bukan {value!r}")
+    if not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
+        raise CaseError(
+            f"Periode {value!r} di luar rentang {FIRST_YEAR}-01 sampai {LAST_YEAR}-12"
+        )
     return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
 
