@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from lindung.accounts import audit
+
 from . import rules, services
 from .choices import Event, Level, Status
 from .forms import KlaimForm
@@ -170,6 +172,14 @@ def klaim_document(request: HttpRequest, pk: int, doc_id: int) -> FileResponse:
         handle = doc.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    # Death certificates, KTP and KK scans: every view of one is audited like unmasking (UU PDP).
+    audit.record(
+        actor=request.user,
+        action="export",
+        obj=doc,
+        region_code=klaim.kepesertaan.desa_id,
+        note="lihat dokumen klaim #{}: {}".format(klaim.pk, doc.original_name)[:255],
+    )
     return FileResponse(
         handle, content_type=doc.content_type, filename=doc.original_name
     )

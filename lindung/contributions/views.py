@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from lindung.accounts import audit
 from lindung.accounts.models import default_region, user_can
 from lindung.common.exports import download
 from lindung.participants.choices import SumberDana
@@ -216,6 +217,14 @@ def _bill_context(request, bill: Tagihan, form=None, preview=None) -> dict:
 def bill_pdf(request, number: str):
     bill = _bill(request, number)
     detail = services.tagihan_detail(bill)
+    # The bill lists its members by name: its download is audited like an export (UU PDP).
+    audit.record(
+        actor=request.user,
+        action="export",
+        obj=bill,
+        region_code=bill.payer.region_id or "",
+        note="unduh PDF tagihan {}".format(bill.number),
+    )
     response = HttpResponse(
         exports.bill_pdf(bill, detail["lines"], detail["denda"]),
         content_type="application/pdf",
@@ -428,6 +437,13 @@ def payment_proof(request, pk: int):
     path = Path(settings.MEDIA_ROOT) / payment.proof.name
     if not path.is_file():
         raise Http404
+    audit.record(
+        actor=request.user,
+        action="export",
+        obj=payment,
+        region_code=payment.payer.region_id or "",
+        note="lihat bukti transfer pembayaran #{}".format(payment.pk),
+    )
     return FileResponse(
         path.open("rb"), filename="bukti-{}{}".format(payment.pk, path.suffix)
     )

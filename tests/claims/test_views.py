@@ -153,6 +153,12 @@ def test_upload_and_download_a_document(
     doc = klaim.documents.get()
     got = client.get(reverse("claims:document", args=[klaim.pk, doc.pk]))
     assert got.status_code == 200 and b"".join(got.streaming_content) == PDF
+    # Viewing a claim document is audited like unmasking (issue 20).
+    from lindung.accounts.models import AuditEvent
+
+    assert AuditEvent.objects.filter(
+        action="export", model="claims.KlaimDokumen", object_id=str(doc.pk)
+    ).exists()
     bad = client.post(
         reverse("claims:upload", args=[klaim.pk]),
         {"code": "akta_kematian", "file": SimpleUploadedFile("akta.exe", b"MZ")},

@@ -162,3 +162,20 @@ def test_backups_carry_the_media_files_and_can_be_encrypted(tmp_path, monkeypatc
     call_command("restore", str(out), "--yes")
     assert document.read_bytes() == b"%PDF-1.4 akta" and _private(document)
     assert backup.table_checksums() == before
+
+
+def test_bill_pdfs_are_audited(client, bpjs_user):
+    from lindung.contributions import services as contributions
+    from lindung.contributions.models import Tagihan
+    from tests.contributions.factories import make_kepesertaan as make_member
+
+    make_member()
+    contributions.run_billing(actor=None, period=dt.date(2025, 1, 1))
+    bill = Tagihan.objects.get()
+    client.force_login(bpjs_user)
+    assert (
+        client.get(reverse("contributions:bill_pdf", args=[bill.number])).status_code
+        == 200
+    )
+    event = AuditEvent.objects.get(action="export", model="contributions.Tagihan")
+    assert event.actor == bpjs_user and bill.number in event.note
