@@ -12,8 +12,8 @@ from ninja.pagination import PageNumberPagination, paginate
 from lindung.common.format import mask_nik
 
 from . import services
+from .filters import filtered
 from .models import Kepesertaan
-from .views import filtered
 
 router = Router(tags=["participants"])
 
@@ -24,6 +24,11 @@ class Filters(Schema):
     kind: str | None = None
     status: str | None = None
     sumber_dana: str | None = None
+
+
+def _given(obj, name: str):
+    """A field of an already built answer (a schema or a dict), when the resolvers meet it again."""
+    return obj[name] if isinstance(obj, dict) else getattr(obj, name)
 
 
 class KepesertaanOut(Schema):
@@ -47,6 +52,41 @@ class KepesertaanOut(Schema):
     registered_on: dt.date
     ended_on: dt.date | None
     version: int
+
+    # Built from a membership (the paginated list): the person's fields, the NIK masked.
+    @staticmethod
+    def resolve_nik(obj) -> str:
+        return (
+            mask_nik(obj.peserta.nik)
+            if isinstance(obj, Kepesertaan)
+            else _given(obj, "nik")
+        )
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.peserta.name if isinstance(obj, Kepesertaan) else _given(obj, "name")
+
+    @staticmethod
+    def resolve_birth_date(obj):
+        return (
+            obj.peserta.birth_date
+            if isinstance(obj, Kepesertaan)
+            else _given(obj, "birth_date")
+        )
+
+    @staticmethod
+    def resolve_sex(obj) -> str:
+        return obj.peserta.sex if isinstance(obj, Kepesertaan) else _given(obj, "sex")
+
+    @staticmethod
+    def resolve_desa(obj) -> str:
+        return obj.desa_id if isinstance(obj, Kepesertaan) else _given(obj, "desa")
+
+    @staticmethod
+    def resolve_desa_name(obj) -> str:
+        return (
+            obj.desa.name if isinstance(obj, Kepesertaan) else _given(obj, "desa_name")
+        )
 
 
 class KepesertaanIn(Schema):
@@ -111,7 +151,9 @@ def _out(k: Kepesertaan, *, nik: str | None = None) -> KepesertaanOut:
 )
 @paginate(PageNumberPagination, page_size=50)
 def list_peserta(request, filters: Query[Filters]):
-    return [_out(k) for k in filtered(request.user, filters.dict(exclude_none=True))]
+    # The queryset itself: the paginator counts and slices it in the database (a list of every visible
+    # membership was built before, for page_size=2 too).
+    return filtered(request.user, filters.dict(exclude_none=True))
 
 
 @router.get(

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_POST
 from lindung.accounts.models import user_can
 from lindung.common.exports import download
 from lindung.common.format import mask_nik
-from lindung.regions.models import code_prefix_q
 
 from . import services
 from .choices import Kind, Status, SumberDana
+from .filters import filtered
 from .forms import EndForm, KepesertaanForm, KpjForm, StatusForm
 from .models import Kepesertaan
 
@@ -57,30 +57,6 @@ class CappedPaginator(Paginator):
 
 
 logger = logging.getLogger(__name__)
-
-
-def filtered(user, params) -> tuple:
-    """The visible memberships filtered by q (NIK or name), region, kind, status and sumber_dana."""
-    qs = (
-        Kepesertaan.objects.visible_to(user)
-        .select_related("peserta", "desa")
-        .order_by("desa_id", "peserta__name")
-    )
-    q = (params.get("q") or "").strip()
-    if q:
-        digits = q.replace(" ", "")
-        if digits.isdigit() and len(digits) == 16:
-            qs = qs.filter(peserta__nik=digits)  # the unique index, on both databases
-        elif digits.isdigit():
-            qs = qs.filter(peserta__nik__startswith=digits)
-        else:
-            qs = qs.filter(peserta__name__icontains=q)
-    if params.get("region"):
-        qs = qs.filter(code_prefix_q("desa__code", params["region"].strip()))
-    for name in ("kind", "status", "sumber_dana"):
-        if params.get(name):
-            qs = qs.filter(**{name: params[name]})
-    return qs
 
 
 @login_required

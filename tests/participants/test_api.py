@@ -63,3 +63,15 @@ def test_create_update_and_errors(client, operator_desa):
 
 def test_anonymous_is_401(client):
     assert client.get(URL).status_code == 401
+
+
+def test_the_list_is_paginated_in_the_database(client, operator_desa, django_assert_max_num_queries):
+    from .factories import make_kepesertaan as make
+
+    for i in range(1, 13):
+        make(operator_desa, serial=i, nik=nik_for(i), name="Orang {}".format(i))
+    client.force_login(operator_desa)
+    with django_assert_max_num_queries(12):
+        page = client.get(URL + "?page_size=2").json()
+    assert page["count"] == 12 and len(page["items"]) == 2
+    assert all("•" in item["nik"] and item["name"].startswith("Orang") for item in page["items"])
