@@ -19,9 +19,6 @@ class Scope(models.TextChoices):
 class KabupatenScopedQuerySet(RegionScopedQuerySet):
     region_field = "kabupaten__code"
 
-    def covering(self, scope: str):
-        return self.filter(scope__in=[scope, Scope.BOTH])
-
     def in_force(self, day):
         return (
             self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))

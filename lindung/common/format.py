@@ -44,12 +44,6 @@ def mask_nik(nik: str | None) -> str:
     return mask(nik)
 
 
-def mask_date(value) -> str:
-    if not value:
-        return ""
-    return f"••-••-{value.year}" if hasattr(value, "year") else "••••"
-
-
 def tanggal(value) -> str:
     """2026-11-25 → 25 November 2026."""
     if not value:

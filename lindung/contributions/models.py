@@ -26,11 +26,6 @@ class VersionedQuerySet(models.QuerySet):
             Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day
         )
 
-    def overlapping(self, first: dt.date, last: dt.date):
-        return self.filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=first), valid_from__lte=last
-        )
-
 
 class Versioned(models.Model):
     """A rule row valid from ``valid_from`` to ``valid_to`` (inclusive), with its source and confirmation."""

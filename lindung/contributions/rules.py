@@ -9,7 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
@@ -561,14 +561,6 @@ def membership_case(
         sector=TRANSPORT if transport else "",
         funding=funding,
     )
-
-
-def consecutive_unpaid(covered: Iterable[bool]) -> int:
-    """Unpaid months at the end of a month-ordered series."""
-    count = 0
-    for flag in covered:
-        count = 0 if flag else count + 1
-    return count
 
 
 # --- payments (issue 19) -------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -1336,13 +1336,6 @@ def _describe_context(fixed: dict, region_code: str | None) -> str | None:
         except rules.VillageError as exc:
             return "{} — {}".format(fixed["desa"], exc)
     return None
-
-
-def validate_arguments(*, kind: str, region_code: str | None) -> None:
-    if kind not in Kind.values:
-        raise ValidationError("Jenis peserta harus perangkat atau rentan.")
-    if region_code and not Region.objects.filter(code=region_code).exists():
-        raise ValidationError("Kode wilayah {} tidak ditemukan.".format(region_code))
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -86,6 +86,3 @@ class Region(models.Model):
         codes = [".".join(parts[:i]) for i in range(1, len(parts))]
         found = {r.code: r for r in Region.objects.filter(code__in=codes)}
         return [found[c] for c in codes if c in found]
-
-    def descendants(self) -> models.QuerySet[Region]:
-        return Region.objects.filter(code__startswith=self.code + ".")
