@@ -102,25 +102,14 @@ def run_import(
     ``actor`` None is the system (a CLI run without --user). Every person row ends in exactly one of inserted,
     updated, unchanged, rejected or skipped (not registered on purpose: a dismissed official, a Pj. Kepala Desa, a
     resident whose occupation is not vulnerable work). ``region_code`` limits the file to a region; a desa code
-    also gives the village to a file without a village column, as its title block ("Desa : X") does. Raises ImportFileError for a file that cannot be imported at all and
-    PermissionDenied when the actor may not import. ``sumber_dana`` (a code or a label, e.g. "ADD") is the funding
+    also gives the village to a file without a village column, as its title block ("Desa : X") does. Raises
+    ImportFileError for a file that cannot be imported at all and PermissionDenied when the actor may not import. ``sumber_dana`` (a code or a label, e.g. "ADD") is the funding
     source for rows whose Sumber Dana is blank: it fills a blank, never replaces a recorded source.
     """
     path = Path(path)
-    if kind not in Kind.values:
-        raise ImportFileError(
-            "jenis peserta harus 'perangkat' atau 'rentan', bukan '{}'".format(kind)
-        )
+    check_arguments(actor=actor, kind=kind, region_code=region_code)
     if not path.is_file():
         raise ImportFileError("berkas tidak ditemukan: {}".format(path))
-    if actor is not None and not user_can(actor, "import", region_code):
-        raise PermissionDenied(
-            "Anda tidak berwenang mengimpor data peserta{}.".format(
-                " untuk wilayah " + region_code if region_code else ""
-            )
-        )
-    if region_code and not Region.objects.filter(code=region_code).exists():
-        raise ImportFileError("kode wilayah {} tidak ditemukan".format(region_code))
     sumber_dana = default_sumber_dana(sumber_dana)
     batch = _start(
         batch,
@@ -247,17 +236,8 @@ def _same_file_running(batch: ImportBatch) -> ImportBatch | None:
     )
 
 
-def create_batch(
-    *,
-    actor,
-    upload,
-    kind: str,
-    region_code: str | None = None,
-    dry_run: bool = False,
-    sumber_dana: str = "",
-) -> ImportBatch:
-    """A pending batch for an uploaded file (``upload``: a Django UploadedFile), the file stored under the media
-    folder (0600). Checks the permission and the arguments first; ImportFileError / PermissionDenied."""
+def check_arguments(*, actor, kind: str, region_code: str | None) -> None:
+    """The kind, the actor's right to import (there), and the region: ImportFileError or PermissionDenied."""
     if kind not in Kind.values:
         raise ImportFileError(
             "jenis peserta harus 'perangkat' atau 'rentan', bukan '{}'".format(kind)
@@ -270,6 +250,20 @@ def create_batch(
         )
     if region_code and not Region.objects.filter(code=region_code).exists():
         raise ImportFileError("kode wilayah {} tidak ditemukan".format(region_code))
+
+
+def create_batch(
+    *,
+    actor,
+    upload,
+    kind: str,
+    region_code: str | None = None,
+    dry_run: bool = False,
+    sumber_dana: str = "",
+) -> ImportBatch:
+    """A pending batch for an uploaded file (``upload``: a Django UploadedFile), the file stored under the media
+    folder (0600). Checks the permission and the arguments first; ImportFileError / PermissionDenied."""
+    check_arguments(actor=actor, kind=kind, region_code=region_code)
     if upload.size > settings.LINDUNG_MAX_UPLOAD_BYTES:
         raise ImportFileError(
             "berkas terlalu besar ({:,} byte; paling besar {:,} byte)".format(
