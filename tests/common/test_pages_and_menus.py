@@ -69,3 +69,25 @@ def test_the_province_watches_and_does_not_register(client, provinsi_user):
         reverse("participants:add")
         not in client.get(reverse("participants:list")).content.decode()
     )
+
+
+def test_dates_and_percentages_follow_the_language():
+    import datetime as dt
+
+    from django.utils import translation
+
+    from lindung.common.templatetags.lindung import persen, rate_percent, tanggal
+
+    day = dt.date(2026, 8, 17)
+    with translation.override("id"):
+        assert (tanggal(day), persen(69.6), rate_percent("0.0054")) == (
+            "17 Agustus 2026",
+            "69,6%",
+            "0,54 %",
+        )
+    with translation.override("en"):
+        assert (tanggal(day), persen(69.6), rate_percent("0.0054")) == (
+            "17 August 2026",
+            "69.6%",
+            "0.54 %",
+        )

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import template
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 
 from lindung.accounts.models import user_can
 from lindung.common import format as fmt
@@ -27,6 +31,12 @@ def mask_nik(value) -> str:
 
 @register.filter
 def tanggal(value) -> str:
+    """A date in the page's language: "17 Agustus 2026" in Indonesian, "17 August 2026" in English. Documents
+    (PDF, exports) stay Indonesian through ``format.tanggal``."""
+    if (get_language() or "id").startswith("en") and value:
+        if isinstance(value, str):
+            value = dt.date.fromisoformat(value[:10])
+        return date_format(value, "j F Y")
     return fmt.tanggal(value)
 
 
