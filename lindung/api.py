@@ -135,6 +135,7 @@ def _mount() -> None:
     from lindung.contributions.api import router as contributions
     from lindung.imports.api import router as imports
     from lindung.participants.api import router as participants
+    from lindung.reconciliation.api import router as reconciliation
     from lindung.regions.api import router as regions
     from lindung.reports.api import router as reports
 
@@ -144,6 +145,7 @@ def _mount() -> None:
     api.add_router("/", contributions)
     api.add_router("/claims/", claims)
     api.add_router("/reports/", reports)
+    api.add_router("/reconciliation/", reconciliation)
 
 
 _mount()

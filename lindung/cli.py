@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "import_peserta",
         "Impor spreadsheet peserta (perangkat desa / pekerja rentan)",
     ),
+    "reconcile": ("reconcile", "Rekonsiliasi daftar peserta BPJS dengan data Lindung"),
     "template": ("import_template", "Unduh templat XLSX impor per jenis peserta"),
     "billing": ("billing", "Tagihan iuran: 'billing run --period YYYY-MM'"),
     "payments": ("payments", "Pembayaran iuran: catat atau impor berkas pembayaran"),

@@ -585,4 +585,7 @@ def load_demo(
     from lindung.contributions.services import refresh_status
 
     refresh_status(actor=None, as_of=today or dt.date.today())
+    from lindung.reconciliation.demo import load_demo_reconciliation
+
+    summary.update(load_demo_reconciliation())
     return summary

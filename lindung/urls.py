@@ -15,7 +15,10 @@ urlpatterns = [
     path("klaim/", include("lindung.claims.urls")),
     path("laporan/", include("lindung.reports.urls")),
     path("pks/", include("lindung.agreements.urls")),
+    path("rekonsiliasi/", include("lindung.reconciliation.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", common_views.api_docs_redirect),
 ]
+
+handler400 = "lindung.common.views.bad_request"

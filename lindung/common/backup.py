@@ -35,6 +35,7 @@ APP_LABELS = [
     "agreements",
     "reports",
     "branches",
+    "reconciliation",
 ]
 FORMAT_VERSION = 2
 ENCRYPTED = b"LINDUNG-ENC1"

@@ -65,7 +65,9 @@ def test_anonymous_is_401(client):
     assert client.get(URL).status_code == 401
 
 
-def test_the_list_is_paginated_in_the_database(client, operator_desa, django_assert_max_num_queries):
+def test_the_list_is_paginated_in_the_database(
+    client, operator_desa, django_assert_max_num_queries
+):
     from .factories import make_kepesertaan as make
 
     for i in range(1, 13):
@@ -74,4 +76,7 @@ def test_the_list_is_paginated_in_the_database(client, operator_desa, django_ass
     with django_assert_max_num_queries(12):
         page = client.get(URL + "?page_size=2").json()
     assert page["count"] == 12 and len(page["items"]) == 2
-    assert all("•" in item["nik"] and item["name"].startswith("Orang") for item in page["items"])
+    assert all(
+        "•" in item["nik"] and item["name"].startswith("Orang")
+        for item in page["items"]
+    )
