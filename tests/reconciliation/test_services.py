@@ -280,3 +280,29 @@ def test_it_reads_an_html_table_saved_as_xls_with_a_title(tmp_path, bpjs_user):
     assert data["rows"] == [
         {"row": 4, "nik": k.peserta.nik, "classes": ["cocok"], "detail": ""}
     ]
+
+
+def test_old_reconciliation_files_are_deleted_by_the_retention_job(tmp_path):
+    import datetime as dt
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from lindung.reconciliation.models import ReconciliationRun
+    from lindung.reconciliation.retention import purge_expired
+
+    media = Path(settings.MEDIA_ROOT)
+    (media / "reconciliation").mkdir(parents=True, exist_ok=True)
+    old_file = media / "reconciliation/lama.csv"
+    old_file.write_text("NIK\n")
+    new_file = media / "reconciliation/baru.csv"
+    new_file.write_text("NIK\n")
+    old = ReconciliationRun.objects.create(file="reconciliation/lama.csv")
+    ReconciliationRun.objects.create(file="reconciliation/baru.csv")
+    ReconciliationRun.objects.filter(pk=old.pk).update(
+        created_at=timezone.now()
+        - dt.timedelta(days=settings.LINDUNG_FILE_RETENTION_DAYS + 1)
+    )
+    assert purge_expired() == 1
+    assert not old_file.exists() and new_file.exists()

@@ -503,15 +503,20 @@ def test_serve_enqueues_the_daily_refresh_at_start_and_then_waits(monkeypatch):
         "lindung.imports.tasks.purge_expired_task",
         SimpleNamespace(enqueue=lambda: waits.append("purge")),
     )
+    monkeypatch.setattr(
+        "lindung.reconciliation.tasks.purge_expired_task",
+        SimpleNamespace(enqueue=lambda: waits.append("purge-reconciliation")),
+    )
     real_wait = stopping.wait
 
     def wait(seconds):
         waits.append(seconds)
-        if len(waits) > 4:
+        if len(waits) > 5:
             stopping.set()
         return real_wait(0)
 
     monkeypatch.setattr(stopping, "wait", wait)
     serve._daily(stopping)
-    assert waits[0] == 0.0 and waits[1:4] == ["status", "run", "purge"]
-    assert 5 * 60 < waits[4] <= 24 * 3600 + 5 * 60
+    assert waits[0] == 0.0
+    assert waits[1:5] == ["status", "run", "purge", "purge-reconciliation"]
+    assert 5 * 60 < waits[5] <= 24 * 3600 + 5 * 60

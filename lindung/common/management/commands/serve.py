@@ -99,6 +99,9 @@ def _daily(stopping: threading.Event) -> None:
 
     from lindung.contributions.tasks import refresh_status_task
     from lindung.imports.tasks import purge_expired_task
+    from lindung.reconciliation.tasks import (
+        purge_expired_task as purge_reconciliation_task,
+    )
     from lindung.reports.summary import seconds_to_next_day
     from lindung.reports.tasks import refresh_today_task
 
@@ -109,6 +112,7 @@ def _daily(stopping: threading.Event) -> None:
             refresh_status_task.enqueue()
             refresh_today_task.enqueue()
             purge_expired_task.enqueue()  # retention of uploaded sheets and error files
+            purge_reconciliation_task.enqueue()
         # Never take the server down: say so, and try again tomorrow.
         except Exception as exc:
             sys.stderr.write(f"Ringkasan rakor harian tidak dijadwalkan: {exc}\n")
