@@ -91,3 +91,12 @@ def test_dates_and_percentages_follow_the_language():
             "69.6%",
             "0.54 %",
         )
+
+
+def test_a_village_region_page_shows_the_village(client, operator_desa):
+    client.force_login(operator_desa)
+    page = client.get(
+        reverse("regions:detail", args=["53.01.04.2003"])
+    ).content.decode()
+    assert 'id="village"' in page and "Bokonusan" in page
+    assert "regions load" not in page and "belum dimuat" not in page
