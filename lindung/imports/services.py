@@ -13,7 +13,6 @@ import contextlib
 import datetime as dt
 import fcntl
 import functools
-import hashlib
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -24,6 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from lindung.accounts.models import AuditEvent, region_scope, user_can
+from lindung.common import uploads
 from lindung.common.bulk import (
     Same,
     analyze,
@@ -264,18 +264,7 @@ def create_batch(
     """A pending batch for an uploaded file (``upload``: a Django UploadedFile), the file stored under the media
     folder (0600). Checks the permission and the arguments first; ImportFileError / PermissionDenied."""
     check_arguments(actor=actor, kind=kind, region_code=region_code)
-    if upload.size > settings.LINDUNG_MAX_UPLOAD_BYTES:
-        raise ImportFileError(
-            "berkas terlalu besar ({:,} byte; paling besar {:,} byte)".format(
-                upload.size, settings.LINDUNG_MAX_UPLOAD_BYTES
-            ).replace(",", ".")
-        )
-    name = Path(upload.name or "upload").name
-    suffix = Path(name).suffix.lower()
-    if len(suffix) > 6:
-        raise ImportFileError(
-            "jenis berkas tidak didukung (pakai .xlsx, .xls, .ods atau .csv)"
-        )
+    name, suffix = uploads.checked_name(upload, ImportFileError)
     batch = ImportBatch.objects.create(
         kind=kind,
         filename=name[:255],
@@ -285,24 +274,10 @@ def create_batch(
         default_sumber_dana=default_sumber_dana(sumber_dana),
     )
     relative = "imports/uploads/impor_{}{}".format(batch.pk, suffix)
-    target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    digest = hashlib.sha256()
-    with target.open("wb") as out:
-        for chunk in upload.chunks():
-            digest.update(chunk)
-            out.write(chunk)
-    batch.file.name, batch.sha256 = relative, digest.hexdigest()
+    sha256 = uploads.store(upload, relative)
+    batch.file.name, batch.sha256 = relative, sha256
     batch.save(update_fields=["file", "sha256"])
     return batch
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1024 * 1024), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def discard_batch(batch: ImportBatch) -> None:
@@ -314,7 +289,7 @@ def discard_batch(batch: ImportBatch) -> None:
 
 
 def batch_path(batch: ImportBatch) -> Path:
-    return Path(settings.MEDIA_ROOT) / batch.file.name
+    return uploads.media_path(batch.file.name)
 
 
 def start_batch(batch: ImportBatch) -> bool:
@@ -370,7 +345,7 @@ def _start(
     dry_run: bool,
     sumber_dana: str,
 ) -> ImportBatch:
-    digest = file_sha256(path) if path.is_file() else ""
+    digest = uploads.file_sha256(path) if path.is_file() else ""
     if batch is None:
         batch = ImportBatch(
             filename=path.name, actor=actor if getattr(actor, "pk", None) else None
@@ -1228,12 +1203,11 @@ def purge_expired(now=None) -> dict:
     ``LINDUNG_FILE_RETENTION_DAYS``, and expire previews never started (older than a day: their sheet is deleted
     and the batch says so). The batch rows and their counts stay; only the files with personal data go."""
     now = now or timezone.now()
-    media = Path(settings.MEDIA_ROOT)
     expired_previews = 0
     for batch in ImportBatch.objects.filter(
         state=ImportBatch.State.PENDING, created_at__lt=now - PREVIEW_EXPIRES_AFTER
     ):
-        _delete_files(batch, media)
+        uploads.delete_files(batch.file, batch.error_file)
         batch.state, batch.finished_at = ImportBatch.State.FAILED, now
         batch.message = "Pratinjau kedaluwarsa: impor tidak dimulai dalam sehari; berkasnya dihapus."
         batch.save(
@@ -1246,17 +1220,10 @@ def purge_expired(now=None) -> dict:
     )
     purged = 0
     for batch in old:
-        _delete_files(batch, media)
+        uploads.delete_files(batch.file, batch.error_file)
         batch.save(update_fields=["file", "error_file"])
         purged += 1
     return {"previews_expired": expired_previews, "files_deleted": purged}
-
-
-def _delete_files(batch: ImportBatch, media: Path) -> None:
-    for field in (batch.file, batch.error_file):
-        if field and field.name:
-            (media / field.name).unlink(missing_ok=True)
-    batch.file.name, batch.error_file.name = "", ""
 
 
 def error_file_path(batch: ImportBatch) -> Path | None:

@@ -4,10 +4,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
+
+from lindung.common import uploads
 
 from .models import ReconciliationRun
 
@@ -16,15 +17,11 @@ def purge_expired(now=None) -> int:
     """Delete the files of runs older than the retention period; returns how many runs lost their files."""
     now = now or timezone.now()
     cutoff = now - dt.timedelta(days=settings.LINDUNG_FILE_RETENTION_DAYS)
-    media = Path(settings.MEDIA_ROOT)
     purged = 0
     for run in ReconciliationRun.objects.filter(created_at__lt=cutoff).exclude(
         file="", error_file=""
     ):
-        for field in (run.file, run.error_file):
-            if field and field.name:
-                (media / field.name).unlink(missing_ok=True)
-        run.file.name, run.error_file.name = "", ""
+        uploads.delete_files(run.file, run.error_file)
         run.save(update_fields=["file", "error_file"])
         purged += 1
     return purged

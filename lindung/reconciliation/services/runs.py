@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from lindung.accounts.models import (
 from lindung.common.bulk import bulk_insert, chunks, copy_line
 from lindung.common.nik import ZEROED, check_nik, nik_from_cell, zeroed_column
 from lindung.common.spreadsheet import SpreadsheetError, cell_text, is_blank, read_table
+from lindung.common.uploads import file_sha256
 from lindung.common.writer import TransactionWriter, usable
 from lindung.contributions.models import TagihanLine
 from lindung.imports.services import masked_niks, write_error_file
@@ -363,14 +363,6 @@ def reconcile(
             raise RuntimeError(message) from None
         raise
     return run
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1024 * 1024), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _start(run, *, actor, path: Path, region_code, today) -> ReconciliationRun:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from django.db.models import F
 from lindung.accounts.models import (
     AuditEvent,
 )
+from lindung.common import uploads
 from lindung.common.spreadsheet import SpreadsheetError
 from lindung.regions.models import Region, code_prefix_q
 
@@ -35,38 +35,20 @@ def create_run(*, actor, upload, region_code: str | None = None) -> Reconciliati
     """A pending run for an uploaded file (a Django UploadedFile), stored under the media folder. The permission
     is checked first, before anything of the file is read."""
     check_permission(actor, region_code)
-    if upload.size > settings.LINDUNG_MAX_UPLOAD_BYTES:
-        raise ReconcileError(
-            "berkas terlalu besar ({:,} byte; paling besar {:,} byte)".format(
-                upload.size, settings.LINDUNG_MAX_UPLOAD_BYTES
-            ).replace(",", ".")
-        )
-    name = Path(upload.name or "upload").name
-    suffix = Path(name).suffix.lower()
-    if len(suffix) > 6:
-        raise ReconcileError(
-            "jenis berkas tidak didukung (pakai .xlsx, .xls, .ods atau .csv)"
-        )
+    name, suffix = uploads.checked_name(upload, ReconcileError)
     run = ReconciliationRun.objects.create(
         filename=name[:255],
         actor=actor if getattr(actor, "pk", None) else None,
         region_id=region_code,
     )
     relative = "reconciliation/uploads/rekonsiliasi_{}{}".format(run.pk, suffix)
-    target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    digest = hashlib.sha256()
-    with target.open("wb") as out:
-        for chunk in upload.chunks():
-            digest.update(chunk)
-            out.write(chunk)
-    run.file.name, run.sha256 = relative, digest.hexdigest()
+    run.file.name, run.sha256 = relative, uploads.store(upload, relative)
     run.save(update_fields=["file", "sha256"])
     return run
 
 
 def run_path(run: ReconciliationRun) -> Path:
-    return Path(settings.MEDIA_ROOT) / run.file.name
+    return uploads.media_path(run.file.name)
 
 
 def check_file(run: ReconciliationRun) -> int:
