@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.models import user_can
+from lindung.common import lists
 
 from . import rules, services
 from .forms import PKSForm, PlannedActionForm
@@ -32,11 +34,43 @@ def pks_list(request):
             except (ValidationError, PermissionDenied) as exc:
                 messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
             else:
-                messages.success(request, "Tersimpan.")
+                messages.success(request, _("Saved."))
                 return redirect("agreements:list")
-    return render(
-        request, "agreements/list.html", _context(request.user, pks_form, action_form)
-    )
+    qs = PKS.objects.visible_to(request.user).select_related("kabupaten")
+    if lists.wants_download(request):
+        return lists.send(request, qs, PKS_EXPORT)
+    listed = lists.paged(request, qs)
+    context = _context(request.user, listed["page"], pks_form, action_form)
+    return render(request, "agreements/list.html", {**context, **listed})
+
+
+PKS_EXPORT = lists.Export(
+    name="pks",
+    header=[
+        "Kode Kabupaten/Kota",
+        "Kabupaten/Kota",
+        "Nomor PKS",
+        "Tanggal Tanda Tangan",
+        "Berlaku Mulai",
+        "Berlaku Sampai",
+        "Cakupan",
+        "Dokumen",
+        "Catatan",
+    ],
+    row=lambda p: [
+        p.kabupaten_id,
+        p.kabupaten.name,
+        p.number,
+        p.signed_on.strftime("%d-%m-%Y"),
+        p.valid_from.strftime("%d-%m-%Y") if p.valid_from else "",
+        p.valid_to.strftime("%d-%m-%Y") if p.valid_to else "",
+        p.get_scope_display(),
+        "ada" if p.document else "",
+        p.notes,
+    ],
+    model="agreements.PKS",
+    what="daftar PKS",
+)
 
 
 def _save(user, is_pks: bool, data: dict) -> None:
@@ -62,12 +96,13 @@ def _save(user, is_pks: bool, data: dict) -> None:
         )
 
 
-def _context(user, pks_form, action_form) -> dict:
+def _context(user, agreements, pks_form, action_form) -> dict:
+    """The page of agreements with where each stands; the ended list covers every visible regency, not one page."""
     today = dt.date.today()
-    agreements = list(PKS.objects.visible_to(user).select_related("kabupaten"))
-    states = services.agreement_states(
-        sorted({p.kabupaten_id for p in agreements}), today
-    )
+    visible = PKS.objects.visible_to(user)
+    codes = sorted(set(visible.values_list("kabupaten_id", flat=True)))
+    states = services.agreement_states(codes, today)
+    names = dict(visible.values_list("kabupaten_id", "kabupaten__name").distinct())
     pks_rows = [
         {
             "p": p,
@@ -90,7 +125,6 @@ def _context(user, pks_form, action_form) -> dict:
         }
         for a in PlannedAction.objects.visible_to(user).select_related("kabupaten")
     ]
-    names = {p.kabupaten_id: p.kabupaten.name for p in agreements}
     return {
         "pks_rows": pks_rows,
         "ended": [
@@ -122,5 +156,5 @@ def action_done(request, pk: int):
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Tersimpan.")
+        messages.success(request, _("Saved."))
     return redirect("agreements:list")

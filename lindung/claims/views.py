@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from lindung.accounts import audit
+from lindung.common import lists
+from lindung.common.format import mask_nik
 
 from . import rules, services
 from .choices import Event, Level, Status
@@ -34,19 +35,50 @@ def klaim_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status=status)
     if event in Event.values:
         qs = qs.filter(event=event)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "claims/list.html",
-        {
-            "page": page,
-            "status": status,
-            "event": event,
-            "statuses": Status.choices,
-            "events": Event.choices,
-            "can_submit": services.may(request.user, "submit"),
-        },
-    )
+    context = {
+        "status": status,
+        "event": event,
+        "statuses": Status.choices,
+        "events": Event.choices,
+        "can_submit": services.may(request.user, "submit"),
+    }
+    return lists.respond(request, qs, CLAIM_EXPORT, "claims/list.html", context)
+
+
+CLAIM_EXPORT = lists.Export(
+    name="klaim",
+    header=[
+        "Nomor",
+        "NIK",
+        "Nama Peserta",
+        "Kode Desa",
+        "Desa",
+        "Peristiwa",
+        "Tanggal Kejadian",
+        "Pengaju",
+        "Hubungan",
+        "Status",
+        "Layak",
+        "Santunan (Rp)",
+    ],
+    # NIK masked: a claim list is for follow-up; the full NIK is on the participant's page, unmasked and audited.
+    row=lambda k: [
+        k.pk,
+        mask_nik(k.kepesertaan.peserta.nik),
+        k.kepesertaan.peserta.display_name,
+        k.kepesertaan.desa_id,
+        k.kepesertaan.desa.name,
+        k.get_event_display(),
+        k.incident_date.strftime("%d-%m-%Y"),
+        k.claimant_name,
+        k.claimant_relation,
+        k.get_status_display(),
+        "ya" if k.eligible else "tidak",
+        k.total if k.eligible else 0,
+    ],
+    model="claims.Klaim",
+    what="daftar klaim",
+)
 
 
 @login_required

@@ -14,10 +14,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from lindung.accounts import audit
 from lindung.accounts.models import default_region, user_can
-from lindung.common.exports import download
+from lindung.common import lists
 from lindung.participants.choices import SumberDana
 
 from . import exports, forms, services
@@ -54,53 +54,14 @@ def bills(request):
     if form.is_valid():
         period, state = form.cleaned_data["period"], form.cleaned_data["state"] or None
     qs = services.tagihan_list(user=request.user, period=period, state=state)
-    if request.GET.get("format") in ("csv", "xlsx"):
-        return _bills_download(request, qs)
-    size = _page_size(request)
-    page = Paginator(qs, size).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return render(
-        request,
-        "contributions/bills.html",
-        {
-            "form": form,
-            "bills": page.object_list,
-            "page": page,
-            "params": params.urlencode(),
-            "page_size": size,
-            "page_sizes": PAGE_SIZES,
-            "count": page.paginator.count,
-            "run_form": forms.BillingRunForm(
-                initial={"period": f"{dt.date.today():%Y-%m}"}
-            ),
-            "can_bill": user_can(request.user, "bill"),
-        },
-    )
-
-
-PAGE_SIZES = (50, 100, 300)
-
-
-def _page_size(request) -> int:
-    try:
-        size = int(request.GET.get("size", PAGE_SIZES[0]))
-    except ValueError:
-        return PAGE_SIZES[0]
-    return size if size in PAGE_SIZES else PAGE_SIZES[0]
-
-
-BILL_HEADER = [
-    "Nomor Tagihan",
-    "Pembayar",
-    "Kode Wilayah",
-    "Masa",
-    "Segmen",
-    "Jatuh Tempo",
-    "Jumlah (Rp)",
-    "Dibayar (Rp)",
-    "Status",
-]
+    context = {
+        "form": form,
+        "run_form": forms.BillingRunForm(
+            initial={"period": f"{dt.date.today():%Y-%m}"}
+        ),
+        "can_bill": user_can(request.user, "bill"),
+    }
+    return lists.respond(request, qs, BILL_EXPORT, "contributions/bills.html", context)
 
 
 BILL_STATES = {
@@ -109,34 +70,33 @@ BILL_STATES = {
     "unpaid": "Belum dibayar",
 }
 
-
-def _bills_download(request, qs):
-    """Every bill the filters show (not one page), as CSV or XLSX; audited."""
-
-    def rows():
-        for b in qs.iterator(chunk_size=2000):
-            yield [
-                b.number,
-                b.payer.name,
-                b.payer.region_id,
-                f"{b.period:%Y-%m}",
-                b.segment.upper(),
-                b.due_date.strftime("%d-%m-%Y"),
-                b.total,
-                b.paid,
-                BILL_STATES.get(b.state, b.state),
-            ]
-
-    return download(
-        request,
-        name="tagihan-{}".format(dt.date.today().isoformat()),
-        header=BILL_HEADER,
-        rows=rows(),
-        count=qs.count(),
-        fmt=request.GET["format"],
-        model="contributions.Tagihan",
-        note="unduh daftar tagihan ({})".format(request.GET.urlencode()[:150]),
-    )
+BILL_EXPORT = lists.Export(
+    name="tagihan",
+    header=[
+        "Nomor Tagihan",
+        "Pembayar",
+        "Kode Wilayah",
+        "Masa",
+        "Segmen",
+        "Jatuh Tempo",
+        "Jumlah (Rp)",
+        "Dibayar (Rp)",
+        "Status",
+    ],
+    row=lambda b: [
+        b.number,
+        b.payer.name,
+        b.payer.region_id,
+        f"{b.period:%Y-%m}",
+        b.segment.upper(),
+        b.due_date.strftime("%d-%m-%Y"),
+        b.total,
+        b.paid,
+        BILL_STATES.get(b.state, b.state),
+    ],
+    model="contributions.Tagihan",
+    what="daftar tagihan",
+)
 
 
 @login_required
@@ -339,16 +299,45 @@ def payments(request):
     if status not in (None, *PaymentStatus.values):
         status = None
     qs = services.payment_list(user=request.user, status=status)
-    return render(
-        request,
-        "contributions/payments.html",
-        {
-            "payments": qs[:300],
-            "count": qs.count(),
-            "status": status,
-            "statuses": PaymentStatus.choices,
-        },
+    context = {"status": status, "statuses": PaymentStatus.choices}
+    return lists.respond(
+        request, qs, PAYMENT_EXPORT, "contributions/payments.html", context
     )
+
+
+PAYMENT_EXPORT = lists.Export(
+    name="pembayaran",
+    header=[
+        "Nomor",
+        "Pembayar",
+        "Kode Wilayah",
+        "Tanggal Bayar",
+        "Referensi",
+        "Jumlah (Rp)",
+        "Belum Dialokasikan (Rp)",
+        "Status",
+        "Dilaporkan Oleh",
+        "Diputuskan Oleh",
+        "Tanggal Keputusan",
+    ],
+    row=lambda p: [
+        p.pk,
+        p.payer.name,
+        p.payer.region_id,
+        p.paid_at.strftime("%d-%m-%Y"),
+        p.reference,
+        p.amount,
+        p.unallocated,
+        p.get_status_display(),
+        p.created_by.username if p.created_by else "",
+        p.decided_by.username if p.decided_by else "",
+        timezone.localtime(p.decided_at).strftime("%d-%m-%Y %H:%M")
+        if p.decided_at
+        else "",
+    ],
+    model="contributions.Pembayaran",
+    what="daftar pembayaran",
+)
 
 
 @login_required

@@ -4,8 +4,23 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
+from lindung.accounts.models import region_scope
 from lindung.participants.choices import SumberDana
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    def visible_to(self, user, action: str = "view"):
+        """The imports a user started, and those for a region the user may see (a regency office follows its
+        villages' imports); an import with no region is its starter's only. Superusers see all."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        scope = region_scope(user, "region__code", action)
+        if scope is None:
+            return self
+        return self.filter(Q(actor=user) | (Q(region__isnull=False) & scope))
 
 
 class ImportBatch(models.Model):
@@ -13,10 +28,10 @@ class ImportBatch(models.Model):
     done."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "Menunggu"
-        RUNNING = "running", "Berjalan"
-        DONE = "done", "Selesai"
-        FAILED = "failed", "Gagal"
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     kind = models.CharField(max_length=10)
     filename = models.CharField(max_length=255)
@@ -68,6 +83,8 @@ class ImportBatch(models.Model):
     message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

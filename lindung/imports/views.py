@@ -9,10 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lindung.accounts import audit
 from lindung.accounts.models import user_can
+from lindung.common import lists
 
 from . import services
 from .forms import UploadForm
@@ -20,9 +22,7 @@ from .models import ImportBatch
 
 
 def visible_batches(user):
-    """A user sees the imports they started; superusers see all."""
-    qs = ImportBatch.objects.all()
-    return qs if user.is_superuser else qs.filter(actor=user)
+    return ImportBatch.objects.visible_to(user).select_related("region", "actor")
 
 
 @login_required
@@ -66,11 +66,70 @@ def upload(request):
 @login_required
 @require_POST
 def start(request, pk: int):
+    # Only its uploader starts a previewed import (others in the region may follow it, not start it).
     batch = get_object_or_404(
-        visible_batches(request.user), pk=pk, state=ImportBatch.State.PENDING
+        ImportBatch.objects.filter(actor=request.user),
+        pk=pk,
+        state=ImportBatch.State.PENDING,
     )
     services.start_batch(batch)  # a double click queues nothing twice
     return redirect("imports:batch", pk=batch.pk)
+
+
+@login_required
+def batch_list(request):
+    """Every import the user may follow, newest first, by state; downloadable like every list."""
+    qs = visible_batches(request.user)
+    state = request.GET.get("state", "")
+    if state in ImportBatch.State.values:
+        qs = qs.filter(state=state)
+    context = {"state": state, "states": ImportBatch.State.choices}
+    return lists.respond(request, qs, BATCH_EXPORT, "imports/list.html", context)
+
+
+BATCH_EXPORT = lists.Export(
+    name="impor",
+    header=[
+        "Nomor",
+        "Berkas",
+        "Jenis",
+        "Kode Wilayah",
+        "Pengunggah",
+        "Status",
+        "Uji Coba",
+        "Jumlah Baris",
+        "Baru",
+        "Diperbarui",
+        "Tidak Berubah",
+        "Ditolak",
+        "Dilewati",
+        "Peringatan",
+        "Diunggah",
+        "Selesai",
+    ],
+    row=lambda b: [
+        b.pk,
+        b.filename,
+        b.kind,
+        b.region_id or "",
+        b.actor.username if b.actor else "",
+        b.get_state_display(),
+        "ya" if b.dry_run else "tidak",
+        b.total,
+        b.inserted,
+        b.updated,
+        b.unchanged,
+        b.rejected,
+        b.skipped,
+        b.warnings,
+        timezone.localtime(b.created_at).strftime("%d-%m-%Y %H:%M"),
+        timezone.localtime(b.finished_at).strftime("%d-%m-%Y %H:%M")
+        if b.finished_at
+        else "",
+    ],
+    model="imports.ImportBatch",
+    what="daftar impor",
+)
 
 
 @login_required

@@ -6,7 +6,7 @@ No ``from __future__ import annotations`` here: django-ninja resolves the ``Quer
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from lindung.common.format import mask_nik
@@ -144,12 +144,21 @@ def _out(k: Kepesertaan, *, nik: str | None = None) -> KepesertaanOut:
     )
 
 
+class Pages(PageNumberPagination):
+    """Page numbers and sizes bounded: an OFFSET beyond 64 bits was a database error (500 on SQLite); a million
+    pages of 500 reach 500 M rows, past any national registry."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000)
+        page_size: int | None = Field(None, ge=1, le=500)
+
+
 @router.get(
     "",
     response=list[KepesertaanOut],
     summary="Memberships visible to the caller (NIK masked)",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50, max_page_size=500)
 def list_peserta(request, filters: Query[Filters]):
     # The queryset itself: the paginator counts and slices it in the database (a list of every visible
     # membership was built before, for page_size=2 too).

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from lindung.agreements import services
 from lindung.agreements.models import PlannedAction
@@ -99,3 +100,39 @@ def test_a_plan_of_another_regency_cannot_be_marked(client, operator_desa_y):
     assert client.post(f"/pks/rencana/{other.pk}/selesai/").status_code == 404
     assert client.get(f"/pks/rencana/{other.pk}/selesai/").status_code in (404, 405)
     assert not PlannedAction.objects.get(pk=other.pk).done
+
+
+def test_the_pks_list_pages_and_downloads_the_visible_agreements(
+    client, kabupaten_user, bpjs_user
+):
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    from lindung.agreements import services
+
+    services.save_pks(
+        actor=bpjs_user,
+        kabupaten_code="53.01",
+        number="PKS/KUPANG/1",
+        signed_on=dt.date(2025, 1, 10),
+        scope="both",
+        valid_to=dt.date(2027, 1, 9),
+    )
+    services.save_pks(
+        actor=bpjs_user,
+        kabupaten_code="53.18",
+        number="PKS/SBD/1",
+        signed_on=dt.date(2025, 2, 10),
+        scope="both",
+    )
+    client.force_login(kabupaten_user)
+    body = client.get(reverse("agreements:list")).content.decode()
+    assert "PKS/KUPANG/1" in body and "PKS/SBD/1" not in body and 'id="dl-xlsx"' in body
+    r = client.get(reverse("agreements:list"), {"format": "xlsx"})
+    sheet = (
+        CalamineWorkbook.from_filelike(io.BytesIO(b"".join(r.streaming_content)))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
+    assert [row[2] for row in sheet] == ["Nomor PKS", "PKS/KUPANG/1"]

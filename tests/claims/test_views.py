@@ -261,3 +261,24 @@ def test_bpjs_pays_and_renews_a_scholarship_on_the_detail_page(
         url, {"action": "renew", "level": "smp", "school_year": "2026"}, follow=True
     )
     assert "YYYY/YYYY" in bad.content.decode()
+
+
+def test_the_claim_list_downloads_the_filtered_claims_with_nik_masked(
+    client, coverage, operator_desa, operator_desa_y
+):
+    from lindung.accounts.models import AuditEvent
+
+    member = make_member(name="Klaim Unduh X")
+    submit(operator_desa, member)
+    submit(operator_desa_y, make_member(desa="53.18.01.2001", name="Klaim Unduh Y"))
+    client.force_login(operator_desa)
+    page = client.get(reverse("claims:list"), {"size": 100}).content.decode()
+    assert "1 klaim" in page or "1 claim" in page
+    r = client.get(reverse("claims:list"), {"event": "jkm", "format": "csv"})
+    text = b"".join(r.streaming_content).decode("utf-8-sig")
+    lines = text.strip().splitlines()
+    assert (
+        len(lines) == 2 and "Klaim Unduh X" in lines[1] and "Klaim Unduh Y" not in text
+    )
+    assert member.peserta.nik not in text and member.peserta.nik[:6] in lines[1]
+    assert AuditEvent.objects.filter(action="export", model="claims.Klaim").count() == 1

@@ -63,3 +63,50 @@ def test_the_budget_opens_on_the_users_region_and_next_year_with_labels(
         reverse("contributions:budget") + f"?year={year}&format=csv"
     ).content.decode("utf-8-sig")
     assert csv_text.splitlines()[0].count(";") >= 5
+
+
+def test_the_payment_list_pages_and_downloads_the_filtered_payments(
+    client, bpjs_user, operator_desa, operator_desa_y, settings, tmp_path
+):
+    from lindung.contributions.models import Tagihan
+
+    from .test_payments import proof
+
+    settings.MEDIA_ROOT = tmp_path
+    make_kepesertaan(sumber_dana="dana_desa")
+    services.run_billing(actor=None, period=dt.date(2025, 1, 1))
+    bill = Tagihan.objects.get()
+    for n in range(3):
+        services.report_payment(
+            actor=operator_desa,
+            payer=bill.payer,
+            amount=16_800,
+            paid_at=dt.date(2025, 1, 5),
+            reference=f"TRX-{n}",
+            tagihan=bill,
+            proof=proof(),
+            confirm=True,
+        )
+    client.force_login(operator_desa)
+    page = client.get(reverse("contributions:payments"), {"size": 50})
+    assert page.status_code == 200 and 'class="pager"' in page.content.decode()
+    r = client.get(
+        reverse("contributions:payments"), {"status": "menunggu", "format": "xlsx"}
+    )
+    sheet = (
+        CalamineWorkbook.from_filelike(io.BytesIO(b"".join(r.streaming_content)))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
+    assert len(sheet) == 1 + 3 and sheet[0][:2] == ["Nomor", "Pembayar"]
+    client.force_login(operator_desa_y)  # another village's operator: none of them
+    r = client.get(reverse("contributions:payments"), {"format": "csv"})
+    assert (
+        len(b"".join(r.streaming_content).decode("utf-8-sig").strip().splitlines()) == 1
+    )
+    assert (
+        AuditEvent.objects.filter(
+            action="export", model="contributions.Pembayaran"
+        ).count()
+        == 2
+    )

@@ -123,3 +123,54 @@ def test_template_download(client, operator_desa, kind, column):
         response.status_code == 200
         and b"".join(response.streaming_content)[:2] == b"PK"
     )
+
+
+def test_the_import_list_pages_filters_and_downloads_what_the_user_may_follow(
+    client, operator_desa, operator_desa_y, kabupaten_user
+):
+    from lindung.accounts.models import AuditEvent
+    from tests.conftest import DESA_X, DESA_Y
+
+    ImportBatch.objects.create(
+        kind="perangkat", filename="x.csv", actor=operator_desa, region_id=DESA_X
+    )
+    ImportBatch.objects.create(
+        kind="rentan",
+        filename="y.csv",
+        actor=operator_desa_y,
+        region_id=DESA_Y,
+        state="done",
+    )
+    ImportBatch.objects.create(kind="perangkat", filename="tanpa-wilayah.csv")
+    client.force_login(
+        kabupaten_user
+    )  # Kab. Kupang: follows its villages' imports, not Sumba Barat Daya's
+    body = client.get(reverse("imports:list")).content.decode()
+    assert "x.csv" in body and "y.csv" not in body and "tanpa-wilayah" not in body
+    client.force_login(operator_desa_y)
+    assert "y.csv" in client.get(reverse("imports:list")).content.decode()
+    assert "y.csv" not in (
+        client.get(reverse("imports:list"), {"state": "pending"}).content.decode()
+    )
+    r = client.get(reverse("imports:list"), {"state": "done", "format": "csv"})
+    lines = b"".join(r.streaming_content).decode("utf-8-sig").strip().splitlines()
+    assert (
+        len(lines) == 2 and lines[0].startswith("Nomor;Berkas") and "y.csv" in lines[1]
+    )
+    assert (
+        AuditEvent.objects.filter(action="export", model="imports.ImportBatch").count()
+        == 1
+    )
+
+
+def test_only_its_uploader_starts_a_previewed_import(
+    client, operator_desa, kabupaten_user
+):
+    from tests.conftest import DESA_X
+
+    batch = ImportBatch.objects.create(
+        kind="perangkat", filename="x.csv", actor=operator_desa, region_id=DESA_X
+    )
+    client.force_login(kabupaten_user)
+    assert client.get(reverse("imports:batch", args=[batch.pk])).status_code == 200
+    assert client.post(reverse("imports:start", args=[batch.pk])).status_code == 404

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 
@@ -38,6 +39,16 @@ def tanggal(value) -> str:
             value = dt.date.fromisoformat(value[:10])
         return date_format(value, "j F Y")
     return fmt.tanggal(value)
+
+
+@register.filter
+def waktu(value) -> str:
+    """A moment in local time, in the page's language: "17 Agustus 2026 14.05" / "17 August 2026 14:05"."""
+    if not value:
+        return "–"
+    value = timezone.localtime(value)
+    sep = ":" if (get_language() or "id").startswith("en") else "."
+    return "{} {:%H}{}{:%M}".format(tanggal(value.date()), value, sep, value)
 
 
 @register.filter
