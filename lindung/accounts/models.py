@@ -82,9 +82,11 @@ class UserRegion(models.Model):
             )
         ]
         verbose_name = _("user region role")
+        verbose_name_plural = _("user region roles")
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.get_role_display()} · {self.region_id or _('all regions')}"
+        everywhere = _("all regions")
+        return f"{self.user} · {self.get_role_display()} · {self.region_id or everywhere}"
 
 
 def _assignments(user) -> list[tuple[str, str | None]]:
@@ -186,6 +188,7 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.model}#{self.object_id}"
@@ -209,6 +212,10 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
 
     @staticmethod
     def hash(key: str) -> str:

@@ -11,9 +11,9 @@ from lindung.accounts.models import RegionScopedQuerySet
 
 
 class Scope(models.TextChoices):
-    PERANGKAT = "perangkat", "Perangkat desa"
-    RENTAN = "rentan", "Pekerja rentan"
-    BOTH = "both", "Perangkat desa dan pekerja rentan"
+    PERANGKAT = "perangkat", _("Perangkat desa")
+    RENTAN = "rentan", _("Pekerja rentan")
+    BOTH = "both", _("Perangkat desa and pekerja rentan")
 
 
 class KabupatenScopedQuerySet(RegionScopedQuerySet):
@@ -88,6 +88,8 @@ class PlannedAction(models.Model):
     objects = KabupatenScopedQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("planned action")
+        verbose_name_plural = _("planned actions")
         ordering = ["kabupaten_id", "planned_on"]
 
 
@@ -107,6 +109,8 @@ class PerangkatTarget(models.Model):
     objects = KabupatenScopedQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("perangkat desa target")
+        verbose_name_plural = _("perangkat desa targets")
         ordering = ["kabupaten_id", "-valid_from"]
         constraints = [
             models.UniqueConstraint(
@@ -125,6 +129,8 @@ class ReportSetting(models.Model):
     source = models.CharField(max_length=255, blank=True)
 
     class Meta:
+        verbose_name = _("report setting")
+        verbose_name_plural = _("report settings")
         ordering = ["key", "-valid_from"]
         constraints = [
             models.UniqueConstraint(

@@ -6,15 +6,17 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Tahap(models.TextChoices):
-    BELUM_ADA_PKS = "belum_ada_pks", "Belum ada PKS"
-    PKS_DITANDATANGANI = "pks_ditandatangani", "PKS ditandatangani"
-    DATA_DITERIMA = "data_diterima", "Data diterima"
-    DITAGIH = "ditagih", "Ditagih"
-    SEBAGIAN = "sebagian", "Sebagian terlindungi"
-    TERLINDUNGI = "terlindungi", "Terlindungi"
+    BELUM_ADA_PKS = "belum_ada_pks", _("No PKS yet")
+    PKS_DITANDATANGANI = "pks_ditandatangani", _("PKS signed")
+    DATA_DITERIMA = "data_diterima", _("Data received")
+    DITAGIH = "ditagih", _("Billed")
+    SEBAGIAN = "sebagian", _("Partly protected")
+    TERLINDUNGI = "terlindungi", _("Protected")
 
 
 ORDER = list(Tahap.values)
@@ -23,9 +25,9 @@ ORDER = list(Tahap.values)
 class PKSStatus(models.TextChoices):
     """Where a regency's agreements stand on a date (issue #18: an ended PKS says so until it is renewed)."""
 
-    AKTIF = "aktif", "Aktif"
-    BERAKHIR = "berakhir", "Berakhir"
-    BELUM_ADA = "belum_ada", "Belum ada"
+    AKTIF = "aktif", pgettext_lazy("pks status", "In force")
+    BERAKHIR = "berakhir", pgettext_lazy("pks status", "Ended")
+    BELUM_ADA = "belum_ada", pgettext_lazy("pks status", "None yet")
 
 
 def reaches_threshold(*, desa: int, desa_terlindungi: int, threshold) -> bool:

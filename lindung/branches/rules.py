@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from lindung.common.format import bulan, rupiah, tanggal
+from lindung.common.format import bulan_page, rupiah, tanggal_page
 
 
 def virtual_account(prefix: str, payer_id: int, length: int = 16) -> str:
@@ -68,7 +68,7 @@ def late_fee_sentences(
             _("For example: {examples}.").format(
                 examples="; ".join(
                     _("paid on {day}, late fee {fee}").format(
-                        day=tanggal(day), fee=rupiah(fee)
+                        day=tanggal_page(day), fee=rupiah(fee)
                     )
                     for day, fee in examples
                 )
@@ -95,14 +95,14 @@ def lapse_sentences(
         if retroactive_cover:
             out.append(
                 _("{month} is covered once this bill is paid in full.").format(
-                    month=bulan(period)
+                    month=bulan_page(period)
                 )
             )
         else:
             out.append(
                 _(
                     "{month} is covered only if this bill is paid in full by {day}."
-                ).format(month=bulan(period), day=tanggal(month_end))
+                ).format(month=bulan_page(period), day=tanggal_page(month_end))
             )
     out.append(
         _(

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
-from lindung.common.format import tanggal, terbilang_rupiah
+from lindung.common.format import tanggal_page, terbilang_rupiah
 from lindung.contributions import rules as iuran_rules
 from lindung.contributions import services as iuran_services
 from lindung.contributions.models import Tagihan
@@ -140,7 +140,7 @@ def bill_payment(
         "outstanding": outstanding,
         "outstanding_words": terbilang_rupiah(outstanding),
         "due_date": bill.due_date,
-        "due": _("Pay by {day}.").format(day=tanggal(bill.due_date)),
+        "due": _("Pay by {day}.").format(day=tanggal_page(bill.due_date)),
         "after_due": _after_due(bill, book or iuran_services.load_rulebook()),
         "on": on,
     }

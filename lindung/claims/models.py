@@ -43,6 +43,7 @@ class BenefitTable(models.Model):
     class Meta:
         ordering = ["code", "valid_from"]
         verbose_name = _("benefit table row")
+        verbose_name_plural = _("benefit table rows")
         constraints = [
             models.UniqueConstraint(
                 fields=["code", "valid_from"], name="uniq_benefit_code_from"
@@ -76,6 +77,7 @@ class ScholarshipRate(models.Model):
     class Meta:
         ordering = ["valid_from", "order"]
         verbose_name = _("scholarship rate")
+        verbose_name_plural = _("scholarship rates")
         constraints = [
             models.UniqueConstraint(
                 fields=["level", "valid_from"], name="uniq_scholarship_level_from"
@@ -99,6 +101,7 @@ class DocumentRequirement(models.Model):
     class Meta:
         ordering = ["event", "order", "id"]
         verbose_name = _("required claim document")
+        verbose_name_plural = _("required claim documents")
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "code"], name="uniq_doc_event_code"
@@ -204,6 +207,7 @@ class KlaimTransition(models.Model):
     class Meta:
         ordering = ["at", "id"]
         verbose_name = _("claim transition")
+        verbose_name_plural = _("claim transitions")
 
 
 def _document_path(instance: KlaimDokumen, filename: str) -> str:
@@ -229,6 +233,7 @@ class KlaimDokumen(models.Model):
     class Meta:
         ordering = ["requirement__order", "id"]
         verbose_name = _("claim document")
+        verbose_name_plural = _("claim documents")
 
 
 class BeasiswaQuerySet(RegionScopedQuerySet):

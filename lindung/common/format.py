@@ -73,6 +73,56 @@ def rate_percent(rate) -> str:
     return _decimal_mark(text) + " %"
 
 
+def _english() -> bool:
+    from django.utils.translation import get_language
+
+    return (get_language() or "id").startswith("en")
+
+
+def indonesian(label) -> str:
+    """A (lazy) label in Indonesian whatever the page's language: for the data the reports keep and for the
+    Indonesian domain messages (row errors, refusals) that quote a choice."""
+    from django.utils import translation
+
+    with translation.override("id"):
+        return str(label)
+
+
+def angka(value) -> str:
+    """A count in the active language: 19.643 (Indonesian), 19,643 (English)."""
+    if value is None or value == "":
+        return "–"
+    text = f"{int(value):,}"
+    return text if _english() else text.replace(",", ".")
+
+
+def tanggal_page(value) -> str:
+    """A date in the active language: "17 Agustus 2026" / "17 August 2026" (documents use :func:`tanggal`)."""
+    if value and _english():
+        from django.utils.formats import date_format
+
+        if isinstance(value, str):
+            value = dt.date.fromisoformat(value[:10])
+        return date_format(value, "j F Y")
+    return tanggal(value)
+
+
+def bulan_page(period: dt.date) -> str:
+    """ "Agustus 2026" / "August 2026": a month in the active language."""
+    if _english():
+        from django.utils.formats import date_format
+
+        return date_format(period, "F Y")
+    return bulan(period)
+
+
+def bulan_pendek(period: dt.date) -> str:
+    """ "Agu 26" / "Aug 26": a month on a chart axis, in the active language."""
+    if _english():
+        return f"{period:%b} {period.year % 100:02d}"
+    return f"{BULAN[period.month - 1][:3]} {period.year % 100:02d}"
+
+
 def _decimal_mark(text: str) -> str:
     """The active language's decimal mark: a comma in Indonesian."""
     from django.utils.translation import get_language

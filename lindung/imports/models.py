@@ -87,6 +87,8 @@ class ImportBatch(models.Model):
     objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:

@@ -12,8 +12,8 @@ class Kind(models.TextChoices):
 
 
 class Sex(models.TextChoices):
-    L = "L", _("Laki-laki")
-    P = "P", _("Perempuan")
+    L = "L", _("Male")
+    P = "P", _("Female")
 
 
 class Jabatan(models.TextChoices):
@@ -37,16 +37,16 @@ SINGLE_HOLDER_JABATAN = frozenset({Jabatan.KEPALA_DESA, Jabatan.SEKRETARIS_DESA}
 
 
 class Pekerjaan(models.TextChoices):
-    PETANI = "petani", "Petani"
-    PEKEBUN = "pekebun", "Pekebun"
-    PETERNAK = "peternak", "Peternak"
-    NELAYAN = "nelayan", "Nelayan"
-    PEDAGANG_KECIL = "pedagang_kecil", "Pedagang kecil"
-    OJEK = "ojek", "Ojek"
-    PEMANDU_WISATA = "pemandu_wisata", "Pemandu wisata"
-    BURUH_HARIAN_LEPAS = "buruh_harian_lepas", "Buruh harian lepas"
-    PENGRAJIN = "pengrajin", "Pengrajin"
-    LAINNYA = "lainnya", "Lainnya"
+    PETANI = "petani", _("Farmer")
+    PEKEBUN = "pekebun", _("Planter")
+    PETERNAK = "peternak", _("Livestock farmer")
+    NELAYAN = "nelayan", _("Fisher")
+    PEDAGANG_KECIL = "pedagang_kecil", _("Small trader")
+    OJEK = "ojek", _("Ojek driver")
+    PEMANDU_WISATA = "pemandu_wisata", _("Tour guide")
+    BURUH_HARIAN_LEPAS = "buruh_harian_lepas", _("Casual day labourer")
+    PENGRAJIN = "pengrajin", _("Craftsperson")
+    LAINNYA = "lainnya", _("Other occupation")
 
 
 # Occupations in the transport sector (PP 50/2025 relief periods differ for them).
@@ -58,14 +58,14 @@ class SumberDana(models.TextChoices):
 
     DANA_DESA = "dana_desa", "Dana Desa"
     ADD = "add", "Alokasi Dana Desa (ADD)"
-    APBDES = "apbdes", "APBDes lainnya"
+    APBDES = "apbdes", _("Other APBDes")
     APBD_KABUPATEN = "apbd_kabupaten", "APBD Kabupaten/Kota"
     APBD_PROVINSI = "apbd_provinsi", "APBD Provinsi"
     APBN = "apbn", "APBN"
     CSR = "csr", "CSR"
     BAZNAS = "baznas", "Baznas/zakat"
-    SELF = "self", "Mandiri"
-    OTHER = "other", "Lainnya"
+    SELF = "self", _("Self-paid (mandiri)")
+    OTHER = "other", _("Other source")
 
 
 VILLAGE_FUNDS = frozenset({SumberDana.DANA_DESA, SumberDana.ADD, SumberDana.APBDES})
@@ -73,22 +73,22 @@ APBD_FUNDS = frozenset({SumberDana.APBD_KABUPATEN, SumberDana.APBD_PROVINSI})
 
 
 class Status(models.TextChoices):
-    TERDAFTAR = "terdaftar", "Terdaftar"
-    AKTIF = "aktif", "Aktif"
-    NONAKTIF = "nonaktif", "Nonaktif"
-    BERHENTI = "berhenti", "Berhenti"
+    TERDAFTAR = "terdaftar", _("Registered")
+    AKTIF = "aktif", _("Active")
+    NONAKTIF = "nonaktif", _("Inactive")
+    BERHENTI = "berhenti", _("Ended")
 
 
 class AlasanBerhenti(models.TextChoices):
-    MENINGGAL = "meninggal", "Meninggal"
-    PURNA_TUGAS = "purna_tugas", "Purna tugas"
-    PINDAH = "pindah", "Pindah"
-    LAINNYA = "lainnya", "Lainnya"
+    MENINGGAL = "meninggal", _("Died")
+    PURNA_TUGAS = "purna_tugas", _("End of term (purna tugas)")
+    PINDAH = "pindah", _("Moved away")
+    LAINNYA = "lainnya", _("Other reason")
 
 
 class RiskGroup(models.TextChoices):
-    SANGAT_RENDAH = "sangat_rendah", "Sangat rendah"
-    RENDAH = "rendah", "Rendah"
-    SEDANG = "sedang", "Sedang"
-    TINGGI = "tinggi", "Tinggi"
-    SANGAT_TINGGI = "sangat_tinggi", "Sangat tinggi"
+    SANGAT_RENDAH = "sangat_rendah", _("Very low")
+    RENDAH = "rendah", _("Low")
+    SEDANG = "sedang", _("Medium")
+    TINGGI = "tinggi", _("High")
+    SANGAT_TINGGI = "sangat_tinggi", _("Very high")

@@ -162,4 +162,6 @@ class StatusHistory(models.Model):
     )
 
     class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
         ordering = ["changed_at", "id"]

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from lindung.accounts import audit
 from lindung.accounts.models import user_can
+from lindung.common.format import indonesian
 from lindung.regions.models import Region, code_prefix_q
 
 from . import rules
@@ -378,7 +379,8 @@ def change_status(
     if status not in TRANSITIONS[kepesertaan.status]:
         raise ValidationError(
             "Status {} tidak dapat diubah menjadi {}.".format(
-                Status(kepesertaan.status).label, Status(status).label
+                indonesian(Status(kepesertaan.status).label),
+                indonesian(Status(status).label),
             )
         )
     with transaction.atomic():
@@ -411,7 +413,9 @@ def end_membership(
         )
     code = reason if reason in AlasanBerhenti.values else AlasanBerhenti.LAINNYA
     text = (
-        AlasanBerhenti(code).label if reason in AlasanBerhenti.values else str(reason)
+        indonesian(AlasanBerhenti(code).label)
+        if reason in AlasanBerhenti.values
+        else str(reason)
     )
     with transaction.atomic():
         _save_membership(

@@ -14,10 +14,10 @@ class ReconciliationRun(models.Model):
     ``total = rejected + outside_scope + classified rows`` and ``hanya_di_lindung`` counts the missing memberships."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "Menunggu"
-        RUNNING = "running", "Berjalan"
-        DONE = "done", "Selesai"
-        FAILED = "failed", "Gagal"
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     filename = models.CharField(max_length=255)
     file = models.FileField(upload_to="reconciliation/", blank=True)
@@ -72,6 +72,7 @@ class ReconciliationRun(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("reconciliation run")
+        verbose_name_plural = _("reconciliation runs")
 
     def __str__(self) -> str:
         return "{} ({})".format(self.filename, self.get_state_display())
@@ -120,6 +121,8 @@ class ReconciliationRow(models.Model):
     payer = models.CharField(max_length=60, blank=True)
 
     class Meta:
+        verbose_name = _("reconciliation row")
+        verbose_name_plural = _("reconciliation rows")
         ordering = ["run", "id"]
         indexes = [models.Index(fields=["run", "region_code"])]
 
@@ -161,3 +164,4 @@ class PendingRegistration(models.Model):
 
     class Meta:
         verbose_name = _("registration to send to BPJS")
+        verbose_name_plural = _("registrations to send to BPJS")

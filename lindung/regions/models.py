@@ -72,6 +72,7 @@ class Region(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("region")
+        verbose_name_plural = _("regions")
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
-from lindung.common.format import tanggal
+from lindung.common.format import angka, bulan_pendek, tanggal_page
 
 from .tiles import alerts, colour, layout
 
@@ -20,11 +23,15 @@ def bar_chart_svg(rows: list[dict]) -> str:
     if not rows:
         return ""
     top = max(max(r["perangkat_terlindungi"], r["perangkat_target"]) for r in rows) or 1
+    bar_label = _("Protected perangkat desa per regency/city")
+    legend1 = _("Colour: red = nobody protected yet, amber = partly protected")
+    # xgettext:no-python-format
+    legend2 = _("or below 75% of target, green = the rest; grey = target")
     bar_h, gap, label_w, width = 16, 4, 190, 420
     height = len(rows) * (bar_h + gap) + 38
     parts = [
         f'<svg class="chart" viewBox="0 0 {label_w + width + 110} {height}" role="img" '
-        f'aria-label="Perangkat desa terlindungi per kabupaten/kota" width="100%">'
+        f'aria-label="{escape(bar_label)}" width="100%">'
     ]
     for i, r in enumerate(rows):
         y = i * (bar_h + gap)
@@ -44,13 +51,13 @@ def bar_chart_svg(rows: list[dict]) -> str:
         )
         parts.append(
             f'<text x="{label_w + max(target_w, prot_w) + 6:.1f}" y="{y + 12}" font-size="11">'
-            f"{r['perangkat_terlindungi']:,}</text>".replace(",", ".")
+            f"{angka(r['perangkat_terlindungi'])}</text>"
         )
     parts.append(
         f'<text x="{label_w}" y="{height - 20}" font-size="10" fill="#5b6776">'
-        "Warna: merah = belum ada yang terlindungi, kuning = sebagian terlindungi</text>"
+        f"{escape(legend1)}</text>"
         f'<text x="{label_w}" y="{height - 6}" font-size="10" fill="#5b6776">'
-        "atau &lt; 75% target, hijau = lainnya; abu-abu = target</text></svg>"
+        f"{escape(legend2)}</text></svg>"
     )
     return mark_safe("".join(parts))
 
@@ -63,12 +70,13 @@ def tile_map_svg(rows: list[dict]) -> str:
     if not rows or len(rows) > MAX_TILES:
         return ""
     pos = layout([r["code"] for r in rows])
+    map_label = _("Map of regencies/cities")
     size, gap = 74, 6
     cols = max(c for c, _r in pos.values()) + 1
     nrows = max(r for _c, r in pos.values()) + 1
     w, h = cols * (size + gap), nrows * (size + gap)
     parts = [
-        f'<svg class="map" viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="Peta kabupaten/kota">'
+        f'<svg class="map" viewBox="0 0 {w} {h}" width="100%" role="img" aria-label="{escape(map_label)}">'
     ]
     for r in rows:
         c, rr = pos[r["code"]]
@@ -79,7 +87,7 @@ def tile_map_svg(rows: list[dict]) -> str:
         pct = "–" if r["perangkat_persen"] is None else f"{r['perangkat_persen']:.0f}%"
         pct_size = 12
         if r.get("tanpa_desa"):
-            pct, pct_size = "tidak ada desa", 8
+            pct, pct_size = escape(_("no desa")), 8
         notes = alerts(r)
         # Issue #18: an ended PKS or an overdue plan draws a dark-red frame and says so (the fill stays coverage).
         frame = ' stroke="#641e16" stroke-width="5"' if notes else ""
@@ -93,7 +101,7 @@ def tile_map_svg(rows: list[dict]) -> str:
                 f'fill="#fff">{escape(word)}</text>'
             )
         if notes:
-            label = notes[0] if len(notes) == 1 else "PKS + rencana"
+            label = notes[0] if len(notes) == 1 else _("PKS + plan")
             parts.append(
                 f'<text x="{x + size / 2}" y="{y + size - 22}" text-anchor="middle" font-size="7" '
                 f'font-weight="700" fill="#fff" class="alert">{escape(label)}</text>'
@@ -109,9 +117,13 @@ def tile_map_svg(rows: list[dict]) -> str:
 def _tile_title(row: dict, pct: str) -> str:
     text = f"{row['name']}: {pct}"
     if row.get("pks_status") == "berakhir":
-        text += f"; PKS berakhir pada {tanggal(row.get('pks_berlaku_sampai'))}"
+        text += "; " + _("PKS ended on {day}").format(
+            day=tanggal_page(row.get("pks_berlaku_sampai"))
+        )
     if row.get("rencana_terlambat"):
-        text += f"; rencana terlambat ({tanggal(row.get('rencana_tanggal'))})"
+        text += "; " + _("plan overdue ({day})").format(
+            day=tanggal_page(row.get("rencana_tanggal"))
+        )
     return text
 
 
@@ -120,12 +132,14 @@ def trend_svg(points: list[tuple[str, int]]) -> str:
     if not points:
         return ""
     top = max(v for _l, v in points) or 1
+    trend_label = _("Protected participants by month")
     col_w, h = 60, 140
     parts = [
         f'<svg class="chart trend" viewBox="0 0 {len(points) * col_w + 20} {h + 40}" width="100%" role="img" '
-        'aria-label="Tren peserta terlindungi">'
+        f'aria-label="{escape(trend_label)}">'
     ]
-    for i, (label, value) in enumerate(points):
+    for i, (month, value) in enumerate(points):
+        label = bulan_pendek(dt.date.fromisoformat(month))
         bh = (h - 10) * value / top
         x = 10 + i * col_w
         parts.append(
@@ -133,7 +147,7 @@ def trend_svg(points: list[tuple[str, int]]) -> str:
         )
         parts.append(
             f'<text x="{x + col_w / 2}" y="{h - bh - 4:.1f}" text-anchor="middle" font-size="10">'
-            f"{value:,}</text>".replace(",", ".")
+            f"{angka(value)}</text>"
         )
         parts.append(
             f'<text x="{x + col_w / 2}" y="{h + 14}" text-anchor="middle" font-size="10">{escape(label)}</text>'

@@ -49,7 +49,6 @@ def trend(
     user, region_code: str, today: dt.date, months: int = 6
 ) -> list[tuple[str, int]]:
     """Protected participants at the end of each of the last ``months`` months (current month: today)."""
-    from lindung.common.format import BULAN
 
     def points() -> list[tuple[str, int]]:
         out = []
@@ -58,11 +57,11 @@ def trend(
             day = today if back == 0 else first
             members = services._memberships(user, region_code or None, day)
             count = members.filter(id__in=services._covered_ids(day)).count()
-            out.append((f"{BULAN[first.month - 1][:3]} {first.year % 100:02d}", count))
+            out.append((first.isoformat(), count))
         return out
 
     return services.cached(
-        user, "trend", region_code, today.isoformat(), months, compute=points
+        user, "trend-by-month", region_code, today.isoformat(), months, compute=points
     )
 
 

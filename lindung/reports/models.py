@@ -41,6 +41,7 @@ class DesaSummary(SummaryCounts):
 
     class Meta:
         verbose_name = _("village summary")
+        verbose_name_plural = _("village summaries")
         constraints = [
             models.UniqueConstraint(
                 fields=["as_of", "desa", "kind", "sumber_dana"],
@@ -68,6 +69,7 @@ class KabupatenSummary(SummaryCounts):
 
     class Meta:
         verbose_name = _("regency summary")
+        verbose_name_plural = _("regency summaries")
         constraints = [
             models.UniqueConstraint(
                 fields=["as_of", "kabupaten", "kind", "sumber_dana"],
@@ -97,6 +99,7 @@ class SummaryState(models.Model):
 
     class Meta:
         verbose_name = _("village summary state")
+        verbose_name_plural = _("village summary states")
 
     def __str__(self) -> str:
         return f"{self.as_of} @ {self.last_event_id}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from lindung.agreements.rules import PKSStatus, Tahap
-from lindung.common.format import tanggal
+from lindung.common.format import indonesian, tanggal
 from lindung.participants.choices import APBD_FUNDS, VILLAGE_FUNDS
 
 COUNT_KEYS = [
@@ -75,8 +75,10 @@ def stage_text(row: dict) -> str:
     """The stage as shown: a kota without desa has no perangkat desa to weigh, so it says so, then the stage its
     vulnerable workers give."""
     if row.get("tanpa_desa"):
-        return "{} (pekerja rentan: {})".format(NO_DESA, Tahap(row["tahap"]).label)
-    return Tahap(row["tahap"]).label
+        return "{} (pekerja rentan: {})".format(
+            NO_DESA, indonesian(Tahap(row["tahap"]).label)
+        )
+    return indonesian(Tahap(row["tahap"]).label)
 
 
 def pks_text(row: dict) -> str:

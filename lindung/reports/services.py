@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from lindung.agreements import services as agreements
 from lindung.agreements.models import PKS, PerangkatTarget, ReportSetting
 from lindung.agreements.rules import PKSStatus, Tahap, coverage_percent, pipeline_stage
+from lindung.common.format import indonesian
 from lindung.participants.choices import Kind
 from lindung.participants.models import Kepesertaan
 from lindung.regions.models import Region, code_prefix_q
@@ -315,7 +316,7 @@ def _row(
         "rentan_lainnya": c.get("rentan_lainnya", 0),
         "rentan_terdaftar": c.get("rentan_terdaftar", 0),
         "tahap": str(tahap),
-        "tahap_label": Tahap(tahap).label,
+        "tahap_label": indonesian(Tahap(tahap).label),
         "pks": has_pks,
         "pks_status": str(agreement["pks_status"]),
         "pks_berlaku_sampai": rules.iso(agreement["pks_berlaku_sampai"]),

@@ -6,6 +6,8 @@ kabupaten/kota placed where it lies (west → east, north → south). Regions wi
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 TILES: dict[str, tuple[int, int]] = {
     # Nusa Tenggara Timur: Flores and Alor (north), Timor (east), Sumba, Sabu and Rote (south-west)
     "53.15": (0, 0),
@@ -62,7 +64,7 @@ def alerts(row: dict) -> list[str]:
     """What the tile says besides coverage (issue #18): an ended PKS, an overdue plan."""
     out = []
     if row.get("pks_status") == "berakhir":
-        out.append("PKS berakhir")
+        out.append(_("PKS ended"))
     if row.get("rencana_terlambat"):
-        out.append("rencana terlambat")
+        out.append(_("plan overdue"))
     return out

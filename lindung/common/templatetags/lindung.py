@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import template
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 
 from lindung.accounts.models import user_can
@@ -34,11 +31,13 @@ def mask_nik(value) -> str:
 def tanggal(value) -> str:
     """A date in the page's language: "17 Agustus 2026" in Indonesian, "17 August 2026" in English. Documents
     (PDF, exports) stay Indonesian through ``format.tanggal``."""
-    if (get_language() or "id").startswith("en") and value:
-        if isinstance(value, str):
-            value = dt.date.fromisoformat(value[:10])
-        return date_format(value, "j F Y")
-    return fmt.tanggal(value)
+    return fmt.tanggal_page(value)
+
+
+@register.filter
+def angka(value) -> str:
+    """A count with the active language's thousands separator (19.643 / 19,643)."""
+    return fmt.angka(value)
 
 
 @register.filter

@@ -13,9 +13,11 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils import translation
 from lokal import parse_phone, parse_rupiah
 
 from lindung.common.dates import parse_date
+from lindung.common.format import indonesian
 from lindung.common.spreadsheet import cell_text
 
 from ..choices import (
@@ -62,11 +64,36 @@ def parse_sex(value: object) -> str:
     raise ValueError("'{}' bukan jenis kelamin (isi L atau P)".format(cell_text(value)))
 
 
+class _Index:
+    """A lookup built on first use: choice labels are translated, and translations exist only once Django's apps
+    are loaded (this module is imported before)."""
+
+    def __init__(self, build):
+        self._build, self._data = build, None
+
+    def _map(self) -> dict[str, str]:
+        if self._data is None:
+            self._data = self._build()
+        return self._data
+
+    def __contains__(self, key) -> bool:
+        return key in self._map()
+
+    def __getitem__(self, key) -> str:
+        return self._map()[key]
+
+    def get(self, key, default=None):
+        return self._map().get(key, default)
+
+
 def _choice_index(choices) -> dict[str, str]:
+    """Codes by code and by label in both languages (files carry the Indonesian words; English ones are read too)."""
     index = {}
     for code, label in choices.choices:
         index[normalize_text(code)] = code
-        index[normalize_text(label)] = code
+        for lang in ("en", "id"):
+            with translation.override(lang):
+                index[normalize_text(str(label))] = code
     return index
 
 
@@ -108,10 +135,12 @@ _JABATAN_EXTRA = {
     "staf desa": Jabatan.STAF_DESA,
     "operator desa": Jabatan.STAF_DESA,
 }
-_JABATAN = {
-    **_choice_index(Jabatan),
-    **{normalize_text(k): str(v) for k, v in _JABATAN_EXTRA.items()},
-}
+_JABATAN = _Index(
+    lambda: {
+        **_choice_index(Jabatan),
+        **{normalize_text(k): str(v) for k, v in _JABATAN_EXTRA.items()},
+    }
+)
 _URUSAN = (
     ("keuangan", Jabatan.KAUR_KEUANGAN),
     ("perencanaan", Jabatan.KAUR_UMUM_PERENCANAAN),
@@ -130,7 +159,7 @@ _SEKSI = (
 
 
 def _options(choices) -> str:
-    return ", ".join(label for _code, label in choices.choices)
+    return ", ".join(indonesian(label) for _code, label in choices.choices)
 
 
 # Titles from before Permendagri 84/2015 (PP 72/2005 era), still typed by villages, mapped to today's post where one
@@ -249,10 +278,12 @@ _PEKERJAAN_EXTRA = {
     "lain lain": Pekerjaan.LAINNYA,
     "lain": Pekerjaan.LAINNYA,
 }
-_PEKERJAAN = {
-    **_choice_index(Pekerjaan),
-    **{normalize_text(k): str(v) for k, v in _PEKERJAAN_EXTRA.items()},
-}
+_PEKERJAAN = _Index(
+    lambda: {
+        **_choice_index(Pekerjaan),
+        **{normalize_text(k): str(v) for k, v in _PEKERJAAN_EXTRA.items()},
+    }
+)
 
 
 DUKCAPIL_FILE = (
@@ -325,10 +356,12 @@ _SUMBER_EXTRA = {
     "lain lain": SumberDana.OTHER,
     "other": SumberDana.OTHER,
 }
-_SUMBER = {
-    **_choice_index(SumberDana),
-    **{normalize_text(k): str(v) for k, v in _SUMBER_EXTRA.items()},
-}
+_SUMBER = _Index(
+    lambda: {
+        **_choice_index(SumberDana),
+        **{normalize_text(k): str(v) for k, v in _SUMBER_EXTRA.items()},
+    }
+)
 
 
 def parse_sumber_dana(value: object) -> str:
@@ -437,7 +470,7 @@ def parse_phone_cell(value: object) -> tuple[str, str | None]:
     return digits, "nomor HP '{}' tampaknya tidak valid".format(text)
 
 
-_RISK = _choice_index(RiskGroup)
+_RISK = _Index(lambda: _choice_index(RiskGroup))
 
 
 def parse_risk_group(value: object) -> str:
