@@ -27,7 +27,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "reconcile": ("reconcile", "Rekonsiliasi daftar peserta BPJS dengan data Lindung"),
     "template": ("import_template", "Unduh templat XLSX impor per jenis peserta"),
-    "billing": ("billing", "Tagihan iuran: 'billing run --period YYYY-MM'"),
+    "billing": (
+        "billing",
+        "Tagihan iuran: 'billing run --period YYYY-MM'; 'billing partitions' (partisi bulanan PostgreSQL)",
+    ),
     "payments": ("payments", "Pembayaran iuran: catat atau impor berkas pembayaran"),
     "iuran": ("iuran", "Hitung iuran: 'iuran quote --input FILE.json'"),
     "budget": ("budget", "Proyeksi anggaran iuran per desa/kabupaten dan sumber dana"),
@@ -69,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lindung.settings")
     from django.core.management import execute_from_command_line
 
+    from lindung.common import cli_help
+
+    cli_help.install()
     command = COMMANDS[name][0]
     args = rest if name == "manage" else [command, *rest]
     try:

@@ -2,13 +2,16 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.models import Role
 from lindung.accounts.services import create_user
 
 
 class Command(BaseCommand):
-    help = "Create a user with a role scoped to regions (e.g. --role desa --region 53.20.01.2001)."
+    help = _(
+        "Create a user with a role scoped to regions (e.g. --role desa --region 53.20.01.2001)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -18,10 +21,12 @@ class Command(BaseCommand):
             "--region",
             action="append",
             default=[],
-            help="region code; repeat for several",
+            help=_("region code; repeat for several"),
         )
         parser.add_argument("--name", default="")
-        parser.add_argument("--staff", action="store_true", help="may use Django admin")
+        parser.add_argument(
+            "--staff", action="store_true", help=_("may use Django admin")
+        )
 
     def handle(self, *args, **o):
         try:

@@ -11,13 +11,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from lindung.claims import services
 from lindung.common.format import rupiah
 
 
 class Command(BaseCommand):
-    help = (
+    help = _(
         "Klaim manfaat JKK/JKM: 'claims quote --input FILE.json [--json]', "
         "'claims status ID --to STATUS --user USERNAME'"
     )
@@ -26,27 +27,27 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action")
         quote = sub.add_parser(
             "quote",
-            help="Hitung manfaat klaim dari berkas JSON (satu kasus atau daftar)",
+            help=_("Hitung manfaat klaim dari berkas JSON (satu kasus atau daftar)"),
         )
-        quote.add_argument("--input", help="berkas JSON; '-' untuk stdin")
+        quote.add_argument("--input", help=_("berkas JSON; '-' untuk stdin"))
         quote.add_argument(
-            "--json", action="store_true", help="cetak hasil sebagai JSON"
+            "--json", action="store_true", help=_("cetak hasil sebagai JSON")
         )
         status = sub.add_parser(
             "status",
-            help="Verifikasi, setujui, tolak atau tandai dibayar satu klaim",
+            help=_("Verifikasi, setujui, tolak atau tandai dibayar satu klaim"),
         )
-        status.add_argument("klaim", help="nomor klaim")
+        status.add_argument("klaim", help=_("nomor klaim"))
         status.add_argument(
-            "--to", help="diverifikasi, disetujui, ditolak atau dibayar"
+            "--to", help=_("diverifikasi, disetujui, ditolak atau dibayar")
         )
-        status.add_argument("--user", help="nama pengguna petugas yang bertindak")
-        status.add_argument("--note", default="", help="catatan (wajib untuk tolak)")
+        status.add_argument("--user", help=_("nama pengguna petugas yang bertindak"))
+        status.add_argument("--note", default="", help=_("catatan (wajib untuk tolak)"))
         status.add_argument(
-            "--reference", default="", help="nomor referensi pembayaran (dibayar)"
+            "--reference", default="", help=_("nomor referensi pembayaran (dibayar)")
         )
         status.add_argument(
-            "--paid-on", default=None, help="tanggal pembayaran YYYY-MM-DD (dibayar)"
+            "--paid-on", default=None, help=_("tanggal pembayaran YYYY-MM-DD (dibayar)")
         )
 
     def handle(self, *args, **options) -> None:

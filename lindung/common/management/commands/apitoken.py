@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.models import ApiToken
 
 
 class Command(BaseCommand):
-    help = "Issue an API token for a user (the token acts with that user's roles and regions)."
+    help = _(
+        "Issue an API token for a user (the token acts with that user's roles and regions)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username")

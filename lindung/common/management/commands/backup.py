@@ -1,16 +1,19 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_lazy as _
 
 from lindung.common import backup
 from lindung.common.backup_cli import _passphrase, _passphrase_arguments
 
 
 class Command(BaseCommand):
-    help = "Back up every table to one gzip'd JSON file with per-table checksums."
+    help = _("Back up every table to one gzip'd JSON file with per-table checksums.")
 
     def add_arguments(self, parser):
-        parser.add_argument("out", help="output file, e.g. lindung-2026-11-25.tar.gz")
+        parser.add_argument(
+            "out", help=_("output file, e.g. lindung-2026-11-25.tar.gz")
+        )
         _passphrase_arguments(parser)
 
     def handle(self, *args, out, **opts):

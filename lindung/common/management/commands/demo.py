@@ -4,22 +4,36 @@ import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext_lazy as _
 
 from lindung import demo
 
 
 class Command(BaseCommand):
-    help = "Load the synthetic Nusa Tenggara Timur demo (same seed, same data), create demo users, then serve."
+    help = _(
+        "Load the synthetic Nusa Tenggara Timur demo (same seed, same data), create demo users, then serve."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--no-serve",
             action="store_true",
-            help="load the demo without starting the web app",
+            help=_("load the demo without starting the web app"),
         )
-        parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED)
-        parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=demo.DEFAULT_SEED,
+            help=_("the generator's seed (the same seed gives the same data)"),
+        )
+        parser.add_argument(
+            "--host",
+            default="127.0.0.1",
+            help=_("address to serve on (default 127.0.0.1)"),
+        )
+        parser.add_argument(
+            "--port", type=int, default=8000, help=_("port to serve on (default 8000)")
+        )
 
     def handle(self, *args, no_serve, seed, host, port, **opts):
         call_command("migrate", interactive=False, verbosity=0)

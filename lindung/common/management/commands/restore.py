@@ -1,18 +1,21 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_lazy as _
 
 from lindung.common import backup
 from lindung.common.backup_cli import _passphrase, _passphrase_arguments
 
 
 class Command(BaseCommand):
-    help = "Restore a backup made by 'lindung backup' (replaces current data; verifies every table's checksum)."
+    help = _(
+        "Restore a backup made by 'lindung backup' (replaces current data; verifies every table's checksum)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path")
         parser.add_argument(
-            "--yes", action="store_true", help="do not ask for confirmation"
+            "--yes", action="store_true", help=_("do not ask for confirmation")
         )
         _passphrase_arguments(parser)
 

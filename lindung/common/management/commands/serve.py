@@ -9,17 +9,25 @@ import threading
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext_lazy as _
 
 
 class Command(BaseCommand):
-    help = "Serve the web app with gunicorn (static files via whitenoise) and run the task worker beside it."
+    help = _(
+        "Serve the web app with gunicorn (static files via whitenoise) and run the task worker beside it."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--host", default=os.environ.get("LINDUNG_HOST", "127.0.0.1")
+            "--host",
+            default=os.environ.get("LINDUNG_HOST", "127.0.0.1"),
+            help=_("address to serve on (default 127.0.0.1)"),
         )
         parser.add_argument(
-            "--port", type=int, default=int(os.environ.get("LINDUNG_PORT", "8000"))
+            "--port",
+            type=int,
+            default=int(os.environ.get("LINDUNG_PORT", "8000")),
+            help=_("port to serve on (default 8000)"),
         )
         parser.add_argument(
             "--workers", type=int, default=int(os.environ.get("LINDUNG_WORKERS", "3"))
@@ -27,7 +35,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-worker",
             action="store_true",
-            help="do not start the background task worker",
+            help=_("do not start the background task worker"),
         )
 
     def handle(self, *args, host, port, workers, no_worker, **opts):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_lazy as _
 
 from lindung.contributions import exports, services
 
@@ -10,14 +11,16 @@ from ._common import bad_input_as_command_error, check_region
 
 
 class Command(BaseCommand):
-    help = "Budget projection of contributions per desa and kabupaten/kota and funding source."
+    help = _(
+        "Budget projection of contributions per desa and kabupaten/kota and funding source."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--year", required=True, type=str)
-        parser.add_argument("--region", help="region code (default: all)")
+        parser.add_argument("--region", help=_("region code (default: all)"))
         parser.add_argument("--format", choices=["xlsx", "csv", "json"], default="json")
         parser.add_argument(
-            "--out", help="output file (default: standard output; required for xlsx)"
+            "--out", help=_("output file (default: standard output; required for xlsx)")
         )
 
     def handle(self, *args, **opts):

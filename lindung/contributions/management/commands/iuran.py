@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_lazy as _
 
 from lindung.common.format import rupiah
 from lindung.contributions import services
@@ -14,23 +15,25 @@ from ._common import bad_input_as_command_error, dumps, parse_day
 
 
 class Command(BaseCommand):
-    help = "Iuran: 'quote' computes contributions for cases in a JSON file; 'status' refreshes aktif/nonaktif."
+    help = _(
+        "Iuran: 'quote' computes contributions for cases in a JSON file; 'status' refreshes aktif/nonaktif."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         quote = sub.add_parser(
-            "quote", help="one case or an array of cases (INTERFACES.md)"
+            "quote", help=_("one case or an array of cases (INTERFACES.md)")
         )
         quote.add_argument(
-            "--input", required=True, help="JSON file: one case or an array"
+            "--input", required=True, help=_("JSON file: one case or an array")
         )
         quote.add_argument(
-            "--json", action="store_true", help="print JSON (INTERFACES.md shape)"
+            "--json", action="store_true", help=_("print JSON (INTERFACES.md shape)")
         )
         status = sub.add_parser(
-            "status", help="set kepesertaan aktif/nonaktif from paid contributions"
+            "status", help=_("set kepesertaan aktif/nonaktif from paid contributions")
         )
-        status.add_argument("--as-of", required=True, help="YYYY-MM-DD")
+        status.add_argument("--as-of", required=True, help=_("YYYY-MM-DD"))
         status.add_argument("--json", action="store_true")
 
     def handle(self, *args, action: str, **opts):

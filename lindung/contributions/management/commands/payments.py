@@ -5,6 +5,7 @@ payments recorded here are confirmed at once."""
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_lazy as _
 
 from lindung.common.format import rupiah
 from lindung.contributions import services
@@ -14,36 +15,42 @@ from ._common import bad_input_as_command_error, dumps, parse_day
 
 
 class Command(BaseCommand):
-    help = "Pembayaran iuran: record one payment or import a CSV/XLSX file of payments."
+    help = _(
+        "Pembayaran iuran: record one payment or import a CSV/XLSX file of payments."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         rec = sub.add_parser(
             "record",
-            help="record one payment (allocated to the oldest open bill first)",
+            help=_("record one payment (allocated to the oldest open bill first)"),
         )
         rec.add_argument(
-            "--payer", help="payer code, e.g. desa-53.01.04.2003 (or give --bill)"
+            "--payer", help=_("payer code, e.g. desa-53.01.04.2003 (or give --bill)")
         )
-        rec.add_argument("--bill", help="bill number to pay first")
+        rec.add_argument("--bill", help=_("bill number to pay first"))
         rec.add_argument(
-            "--amount", required=True, help="349632, 349.632 or 'Rp 349.632,00'"
+            "--amount", required=True, help=_("349632, 349.632 or 'Rp 349.632,00'")
         )
-        rec.add_argument("--date", required=True, help="YYYY-MM-DD")
-        rec.add_argument("--reference", required=True, help="bank reference (required)")
+        rec.add_argument("--date", required=True, help=_("YYYY-MM-DD"))
+        rec.add_argument(
+            "--reference", required=True, help=_("bank reference (required)")
+        )
         rec.add_argument(
             "--confirm",
             action="store_true",
-            help="record an amount other than what is owed (without it, what it would do is shown)",
+            help=_(
+                "record an amount other than what is owed (without it, what it would do is shown)"
+            ),
         )
         rec.add_argument("--json", action="store_true")
         rev = sub.add_parser(
-            "reverse", help="reverse a confirmed payment, with a reason"
+            "reverse", help=_("reverse a confirmed payment, with a reason")
         )
         rev.add_argument("id", type=int)
         rev.add_argument("--reason", required=True)
         imp = sub.add_parser(
-            "import", help="CSV/XLSX: payer, period or bill, amount, date, reference"
+            "import", help=_("CSV/XLSX: payer, period or bill, amount, date, reference")
         )
         imp.add_argument("file")
         imp.add_argument("--json", action="store_true")

@@ -9,6 +9,7 @@ import sys
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_lazy as _
 
 from lindung.imports.services import (
     ImportFileError,
@@ -21,7 +22,9 @@ from ._oneline import one_line_errors
 
 
 class Command(BaseCommand):
-    help = "Impor spreadsheet peserta (XLSX/XLS/ODS/CSV); mencetak ringkasan (--json: format INTERFACES.md)."
+    help = _(
+        "Impor spreadsheet peserta (XLSX/XLS/ODS/CSV); mencetak ringkasan (--json: format INTERFACES.md)."
+    )
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs):
         return one_line_errors(
@@ -34,27 +37,33 @@ class Command(BaseCommand):
         parser.add_argument(
             "--region",
             default=None,
-            help="batasi ke wilayah ini (kode Kemendagri); kode desa memberi desa kepada berkas tanpa kolom desa",
+            help=_(
+                "batasi ke wilayah ini (kode Kemendagri); kode desa memberi desa kepada berkas tanpa kolom desa"
+            ),
         )
         parser.add_argument(
-            "--dry-run", action="store_true", help="periksa saja, tidak menyimpan"
+            "--dry-run", action="store_true", help=_("periksa saja, tidak menyimpan")
         )
         parser.add_argument(
             "--sumber-dana",
             default="",
-            help="sumber dana untuk baris yang kolom Sumber Dana-nya kosong, mis. ADD "
-            "(mengisi yang kosong, tidak mengganti yang sudah tercatat)",
+            help=_(
+                "sumber dana untuk baris yang kolom Sumber Dana-nya kosong, mis. ADD "
+                "(mengisi yang kosong, tidak mengganti yang sudah tercatat)"
+            ),
         )
         parser.add_argument(
             "--errors",
             default=None,
-            help="tulis berkas XLSX baris yang ditolak ke sini",
+            help=_("tulis berkas XLSX baris yang ditolak ke sini"),
         )
-        parser.add_argument("--json", action="store_true", help="cetak ringkasan JSON")
+        parser.add_argument(
+            "--json", action="store_true", help=_("cetak ringkasan JSON")
+        )
         parser.add_argument(
             "--user",
             default=None,
-            help="jalankan sebagai pengguna ini (cakupan wilayahnya)",
+            help=_("jalankan sebagai pengguna ini (cakupan wilayahnya)"),
         )
 
     def handle(self, *args, **opts) -> None:

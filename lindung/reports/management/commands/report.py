@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from lindung.reports import exports, services
 
@@ -14,7 +15,7 @@ FORMATS = exports.WRITERS
 
 
 class Command(BaseCommand):
-    help = (
+    help = _(
         "Reports: 'report rakor --region 53 [--as-of YYYY-MM-DD] --format xlsx|pdf|csv|json --out FILE'; "
         "'report summary --rebuild' after edits made outside Lindung's services (admin, SQL)."
     )
@@ -22,21 +23,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="report", required=True)
         rakor = sub.add_parser(
-            "rakor", help="coordination-meeting report per kabupaten/kota"
+            "rakor", help=_("coordination-meeting report per kabupaten/kota")
         )
         rakor.add_argument(
-            "--region", default="", help="region code (e.g. 53); empty = Indonesia"
+            "--region", default="", help=_("region code (e.g. 53); empty = Indonesia")
         )
-        rakor.add_argument("--as-of", default=None, help="YYYY-MM-DD (default: today)")
+        rakor.add_argument(
+            "--as-of", default=None, help=_("YYYY-MM-DD (default: today)")
+        )
         rakor.add_argument("--format", default="json", choices=sorted(FORMATS))
-        rakor.add_argument("--out", default="-", help="output file, '-' for stdout")
+        rakor.add_argument("--out", default="-", help=_("output file, '-' for stdout"))
         summary = sub.add_parser(
-            "summary", help="the per-village rakor summary: bring it up to date"
+            "summary", help=_("the per-village rakor summary: bring it up to date")
         )
         summary.add_argument(
             "--rebuild",
             action="store_true",
-            help="forget it and build it again (edits that bypassed the audit log)",
+            help=_("forget it and build it again (edits that bypassed the audit log)"),
         )
 
     def handle(self, *args, report, **opts):
