@@ -3,9 +3,10 @@ from django.urls import include, path
 
 from lindung.api import api
 from lindung.common import views as common_views
+from lindung.reports import views as report_views
 
 urlpatterns = [
-    path("", common_views.home, name="home"),
+    path("", report_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("lindung.accounts.urls")),
     path("wilayah/", include("lindung.regions.urls")),

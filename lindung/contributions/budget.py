@@ -8,6 +8,7 @@ from collections import defaultdict
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 
+from lindung.common.cache import cached
 from lindung.participants.choices import TRANSPORT_PEKERJAAN, Status
 from lindung.participants.models import Kepesertaan
 from lindung.regions.models import Region, code_prefix_q
@@ -47,8 +48,6 @@ def budget_projection(*, user, year: int, region_code: str | None) -> list[dict]
 
     Cached per user scope until the next audited write, like the reports: a village dashboard quotes every distinct
     wage for 12 months (~1,400 quotes, 70 ms of a 100 ms page at 10 M memberships)."""
-    from lindung.reports.services import cached
-
     return cached(
         user,
         "budget",

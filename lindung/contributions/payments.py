@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from lindung.accounts import audit
 from lindung.accounts.models import user_can
+from lindung.common import events
 from lindung.common.bulk import chunks
 from lindung.common.format import rupiah
 
@@ -473,10 +474,9 @@ def reverse_payment(*, actor, payment, reason: str) -> Pembayaran:
             undone=undone,
             credit_reapplied=reallocated,
         )
-        # Imported here: reports imports contributions (a cycle).
-        from lindung.reports.summary import enqueue_refresh
-
-        enqueue_refresh()  # coverage changed in the past months too: rebuild the rakor summary after commit
+        events.announce_coverage_changed(
+            __name__
+        )  # coverage changed in the past months too: rebuild the rakor summary after commit
     return payment
 
 

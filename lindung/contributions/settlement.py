@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F
 
 from lindung.accounts.models import AuditEvent, user_can
+from lindung.common import events
 
 from . import rules
 from .choices import PaymentStatus
@@ -139,9 +140,7 @@ def settle_in_full(
             batch_size=CHUNK,
         )
         # The rakor summary is brought up to date in the background (after commit), not by the next page view.
-        from lindung.reports.summary import enqueue_refresh
-
-        enqueue_refresh()
+        events.announce_coverage_changed(__name__)
     return {
         "payments": len(payments),
         "bills": len(allocations),

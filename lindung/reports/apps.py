@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "lindung.reports"
     label = "reports"
+
+    def ready(self):
+        from lindung.common.events import coverage_changed
+
+        from . import summary
+
+        # Looked up at each call, so a test that replaces summary.enqueue_refresh is obeyed.
+        coverage_changed.connect(
+            lambda **kwargs: summary.enqueue_refresh(),
+            dispatch_uid="reports.refresh_summary",
+            weak=False,
+        )

@@ -13,6 +13,13 @@ from django.shortcuts import get_object_or_404
 from lindung.agreements import services as agreements
 from lindung.agreements.models import PKS, PerangkatTarget, ReportSetting
 from lindung.agreements.rules import PKSStatus, Tahap, coverage_percent, pipeline_stage
+from lindung.common.cache import (  # noqa: F401 (re-exported)
+    CACHE_SECONDS,
+    cache_key,
+    cached,
+    data_version,
+    scope_key,
+)
 from lindung.common.format import indonesian
 from lindung.participants.choices import Kind
 from lindung.participants.models import Kepesertaan
@@ -406,47 +413,6 @@ def renewable(user, rows: list[dict]) -> set[str]:
     }
 
 
-def data_version() -> int:
-    """Changes whenever any audited write happens (every service writes an AuditEvent in its transaction)."""
-    from django.db.models import Max
-
-    from lindung.accounts.models import AuditEvent
-
-    return AuditEvent.objects.aggregate(v=Max("id"))["v"] or 0
-
-
-def scope_key(user) -> str:
-    """Users with the same role assignments see the same rows, so they can share cached reports."""
-    from lindung.accounts.models import UserRegion
-
-    if user is None or user.is_superuser:
-        return "all"
-    rows = sorted(UserRegion.objects.filter(user=user).values_list("role", "region_id"))
-    return ";".join(f"{role}:{region or '*'}" for role, region in rows)
-
-
-def cache_key(name: str, *parts) -> str:
-    """A cache key safe for every backend: the parts (a region code typed by a user, a scope) are hashed, so no
-    space, control character or length limit of memcached is ever hit."""
-    import hashlib
-
-    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()
-    return "{}:{}".format(name, digest)
-
-
-def cached(user, name: str, *parts, compute):
-    """``compute()`` cached per user scope and ``parts`` until the next audited write (or CACHE_SECONDS at most): the
-    one cache of reports, dashboards and the budget projection."""
-    from django.core.cache import cache
-
-    key = cache_key(name, *parts, scope_key(user), data_version())
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, CACHE_SECONDS)
-    return value
-
-
 def rakor_cached(*, user, region_code: str | None, as_of: dt.date) -> dict:
     """``rakor`` for pages and the API, cached until the next audited write (or CACHE_SECONDS at most). The
     protection threshold is part of the key: it is edited in the admin, which writes no audit event."""
@@ -458,9 +424,6 @@ def rakor_cached(*, user, region_code: str | None, as_of: dt.date) -> dict:
         ReportSetting.get(rules.PROTECTION_THRESHOLD, as_of),
         compute=lambda: rakor(user=user, region_code=region_code, as_of=as_of),
     )
-
-
-CACHE_SECONDS = 300
 
 
 def rakor_json(report: dict) -> dict:

@@ -8,9 +8,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from lindung.accounts import audit
-from lindung.accounts.models import default_region, is_national, user_can
+from lindung.accounts.models import default_region, is_national, user_can, user_roles
 
 from . import charts, exports, services
+from .dashboards import dashboard_context
 
 CONTENT_TYPES = {
     "json": "application/json",
@@ -39,6 +40,14 @@ def _params(request) -> tuple[str, dt.date]:
     ):
         raise PermissionDenied("Wilayah di luar kewenangan Anda.")
     return region, as_of
+
+
+@login_required
+def home(request):
+    """Landing page: the dashboard of the user's role."""
+    context = {"roles": sorted(user_roles(request.user))}
+    context.update(dashboard_context(request.user))
+    return render(request, "common/home.html", context)
 
 
 @login_required
