@@ -11,6 +11,15 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyHeader, SessionAuth
 
+from lindung.accounts.models import ApiToken
+from lindung.claims.api import router as claims
+from lindung.contributions.api import router as contributions
+from lindung.imports.api import router as imports
+from lindung.participants.api import router as participants
+from lindung.reconciliation.api import router as reconciliation
+from lindung.regions.api import router as regions
+from lindung.reports.api import router as reports
+
 
 class TokenAuth(APIKeyHeader):
     """``Authorization: Token <key>`` for systems (the key is an accounts.ApiToken)."""
@@ -18,7 +27,6 @@ class TokenAuth(APIKeyHeader):
     param_name = "Authorization"
 
     def authenticate(self, request, key):
-        from lindung.accounts.models import ApiToken
 
         if not key:
             return None
@@ -131,13 +139,6 @@ def _not_found(request, exc):
 
 def _mount() -> None:
     """Each app's router: /api/v1/<app>/…, contributions at the root (/api/v1/iuran/…)."""
-    from lindung.claims.api import router as claims
-    from lindung.contributions.api import router as contributions
-    from lindung.imports.api import router as imports
-    from lindung.participants.api import router as participants
-    from lindung.reconciliation.api import router as reconciliation
-    from lindung.regions.api import router as regions
-    from lindung.reports.api import router as reports
 
     api.add_router("/regions/", regions)
     api.add_router("/participants/", participants)

@@ -70,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"lindung: perintah tidak dikenal: {name}\n\n{_usage()}", file=sys.stderr)
         return 2
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lindung.settings")
+    # After DJANGO_SETTINGS_MODULE is set; 'lindung --help' answers without loading Django.
     from django.core.management import execute_from_command_line
 
     from lindung.common import cli_help

@@ -13,10 +13,22 @@ import datetime as dt
 import random
 from collections import defaultdict
 
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import F, Sum
 
 from lindung.accounts.services import create_user
+from lindung.agreements.models import PKS, PlannedAction
 from lindung.branches.demo import load_demo_branches
+from lindung.common.bulk import analyze
+from lindung.contributions.models import Tagihan
+from lindung.contributions.services import refresh_status, run_billing
+from lindung.contributions.settlement import settle_in_full
+from lindung.participants.models import Kepesertaan, Peserta
+from lindung.reconciliation.demo import load_demo_reconciliation
+from lindung.regions.models import Region, code_prefix_q
 
 DEFAULT_SEED = 2026
 DEMO_PASSWORD = "lindung-demo-2026"
@@ -227,8 +239,6 @@ def bpjs_admin_group():
     """The demo BPJS officer's admin rights: view every Lindung record, and add or change the rules kept as data
     (rows with a ``valid_from``: tariffs, benefit tables, reliefs, settings, targets, branch channels) and the
     agreements. Records written by services stay read-only in the admin whatever the permission says."""
-    from django.apps import apps
-    from django.contrib.auth.models import Group, Permission
 
     group, _ = Group.objects.get_or_create(name=BPJS_ADMIN_GROUP)
     wanted = []
@@ -255,7 +265,6 @@ def bpjs_admin_group():
 
 
 def create_demo_users() -> None:
-    from django.contrib.auth import get_user_model
 
     for u in DEMO_USERS:
         user = create_user(
@@ -313,7 +322,6 @@ class _People:
 
 
 def _ntt_villages():
-    from lindung.regions.models import Region
 
     villages = defaultdict(list)
     for code, typ in (
@@ -345,7 +353,6 @@ def demo_plan(seed: int = DEFAULT_SEED) -> dict:
 
 def generate_people(*, seed: int = DEFAULT_SEED) -> dict:
     """Build the registry (Peserta + Kepesertaan)."""
-    from lindung.participants.models import Kepesertaan, Peserta
 
     plan = demo_plan(seed)
     villages, paid_kabs, desa_paid_kabs = (
@@ -465,8 +472,6 @@ def generate_people(*, seed: int = DEFAULT_SEED) -> dict:
 
 
 def record_agreements() -> None:
-    from lindung.agreements.models import PKS, PlannedAction
-    from lindung.regions.models import Region
 
     rng = random.Random(DEFAULT_SEED)
     for kab in Region.objects.filter(parent_id=NTT).order_by("code"):
@@ -504,12 +509,6 @@ def bill_and_pay(*, seed: int = DEFAULT_SEED, today: dt.date | None = None) -> d
     """Run billing for the demo months and pay every bill except those of payers meant to be in arrears:
     Sumba Barat Daya's villages, the villages in arrears and self-paying workers. Idempotent: billing creates
     nothing new for a month already billed and only outstanding amounts are paid."""
-    from django.db.models import F, Sum
-
-    from lindung.contributions.models import Tagihan
-    from lindung.contributions.services import run_billing
-    from lindung.contributions.settlement import settle_in_full
-    from lindung.regions.models import code_prefix_q
 
     unpaid_desa = set(demo_plan(seed)["unpaid_desa"])
     today = today or dt.date.today()
@@ -565,7 +564,6 @@ def bill_and_pay(*, seed: int = DEFAULT_SEED, today: dt.date | None = None) -> d
 def load_demo(
     *, seed: int = DEFAULT_SEED, today: dt.date | None = None
 ) -> dict[str, object]:
-    from lindung.participants.models import Kepesertaan
 
     summary: dict[str, object] = {}
     with transaction.atomic():
@@ -575,17 +573,13 @@ def load_demo(
     summary["pengguna demo"] = len(DEMO_USERS)
     if not Kepesertaan.objects.filter(desa__code__startswith=NTT + ".").exists():
         summary.update(generate_people(seed=seed))
-        from lindung.common.bulk import analyze
-        from lindung.participants.models import Peserta
 
         analyze(Peserta, Kepesertaan)
     else:
         summary["peserta"] = "sudah ada (tidak dibuat ulang)"
     summary.update(bill_and_pay(seed=seed, today=today))
-    from lindung.contributions.services import refresh_status
 
     refresh_status(actor=None, as_of=today or dt.date.today())
-    from lindung.reconciliation.demo import load_demo_reconciliation
 
     summary.update(load_demo_reconciliation())
     return summary

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -86,7 +89,9 @@ class UserRegion(models.Model):
 
     def __str__(self) -> str:
         everywhere = _("all regions")
-        return f"{self.user} · {self.get_role_display()} · {self.region_id or everywhere}"
+        return (
+            f"{self.user} · {self.get_role_display()} · {self.region_id or everywhere}"
+        )
 
 
 def _assignments(user) -> list[tuple[str, str | None]]:
@@ -219,13 +224,11 @@ class ApiToken(models.Model):
 
     @staticmethod
     def hash(key: str) -> str:
-        import hashlib
 
         return hashlib.sha256(key.encode()).hexdigest()
 
     @classmethod
     def issue(cls, user, name: str) -> str:
-        import secrets
 
         key = secrets.token_urlsafe(32)
         cls.objects.create(user=user, name=name, key_hash=cls.hash(key))

@@ -11,17 +11,23 @@ gzip'd JSON without media) are still restored.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import gzip
 import hashlib
 import io
 import json
 import os
 import tarfile
+import tempfile
 from pathlib import Path
 
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from django.apps import apps
+from django.conf import settings
 from django.core import serializers
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection, transaction
 
 APP_LABELS = [
@@ -79,7 +85,6 @@ def table_checksums() -> dict[str, dict]:
 def _canonical(value) -> str:
     """Values as the backup stores them. Django's JSON serializer keeps milliseconds only, so a time with 0.000123 s
     comes back as a whole second; compare at millisecond precision, always written out."""
-    import datetime as dt
 
     if isinstance(value, dt.datetime):
         return value.replace(microsecond=value.microsecond // 1000 * 1000).isoformat(
@@ -89,22 +94,16 @@ def _canonical(value) -> str:
 
 
 def _key(passphrase: str, salt: bytes) -> bytes:
-    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
     raw = Scrypt(salt=salt, length=32, n=2**15, r=8, p=1).derive(passphrase.encode())
     return base64.urlsafe_b64encode(raw)
 
 
 def _encrypt(data: bytes, passphrase: str) -> bytes:
-    from cryptography.fernet import Fernet
-
     salt = os.urandom(SALT_BYTES)
     return ENCRYPTED + salt + Fernet(_key(passphrase, salt)).encrypt(data)
 
 
 def _decrypt(data: bytes, passphrase: str | None) -> bytes:
-    from cryptography.fernet import Fernet, InvalidToken
-
     if not passphrase:
         raise ValueError("Berkas cadangan ini terenkripsi: berikan frasa sandinya.")
     salt = data[len(ENCRYPTED) : len(ENCRYPTED) + SALT_BYTES]
@@ -117,7 +116,6 @@ def _decrypt(data: bytes, passphrase: str | None) -> bytes:
 
 
 def _media_root() -> Path:
-    from django.conf import settings
 
     return Path(settings.MEDIA_ROOT)
 
@@ -217,7 +215,6 @@ def restore(path: str, passphrase: str | None = None) -> dict:
             # Regions form a PROTECTed tree that everything points at; loaddata overwrites them by code instead.
             if model._meta.label != "regions.Region":
                 model._base_manager.all().delete()
-        import tempfile
 
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=True) as tmp:
             tmp.write(fixture)
@@ -239,7 +236,6 @@ def restore(path: str, passphrase: str | None = None) -> dict:
 
 
 def _reset_sequences() -> None:
-    from django.core.management.color import no_style
 
     sql = connection.ops.sequence_reset_sql(no_style(), list(_models()))
     with connection.cursor() as cur:

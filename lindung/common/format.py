@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 from lokal import format_rupiah
 from lokal import terbilang as _terbilang
 
@@ -74,7 +77,6 @@ def rate_percent(rate) -> str:
 
 
 def _english() -> bool:
-    from django.utils.translation import get_language
 
     return (get_language() or "id").startswith("en")
 
@@ -82,7 +84,6 @@ def _english() -> bool:
 def indonesian(label) -> str:
     """A (lazy) label in Indonesian whatever the page's language: for the data the reports keep and for the
     Indonesian domain messages (row errors, refusals) that quote a choice."""
-    from django.utils import translation
 
     with translation.override("id"):
         return str(label)
@@ -99,8 +100,6 @@ def angka(value) -> str:
 def tanggal_page(value) -> str:
     """A date in the active language: "17 Agustus 2026" / "17 August 2026" (documents use :func:`tanggal`)."""
     if value and _english():
-        from django.utils.formats import date_format
-
         if isinstance(value, str):
             value = dt.date.fromisoformat(value[:10])
         return date_format(value, "j F Y")
@@ -110,8 +109,6 @@ def tanggal_page(value) -> str:
 def bulan_page(period: dt.date) -> str:
     """ "Agustus 2026" / "August 2026": a month in the active language."""
     if _english():
-        from django.utils.formats import date_format
-
         return date_format(period, "F Y")
     return bulan(period)
 
@@ -125,6 +122,5 @@ def bulan_pendek(period: dt.date) -> str:
 
 def _decimal_mark(text: str) -> str:
     """The active language's decimal mark: a comma in Indonesian."""
-    from django.utils.translation import get_language
 
     return text if (get_language() or "id").startswith("en") else text.replace(".", ",")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.utils import translation
+
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
@@ -37,8 +40,6 @@ class DefaultIndonesianLocaleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
-        from django.utils import translation
 
         code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if code not in dict(settings.LANGUAGES):

@@ -9,10 +9,16 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import xlsxwriter
+from lxml import etree
+from lxml import html as lxml_html
+from python_calamine import CalamineWorkbook
 
 SPREADSHEET_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 CSV_EXTENSIONS = (".csv", ".txt")
@@ -151,8 +157,6 @@ def _html_rows(path: Path) -> tuple[Iterator[list], int]:
     (``rowspan``) leave an empty cell in the rows below, so every row lines up with the header as a spreadsheet
     program would show it. A row holding another table (a layout table) gives that table's rows instead.
     """
-    from lxml import etree
-    from lxml import html as lxml_html
 
     data = path.read_bytes()
     text = _decode(data)
@@ -270,7 +274,6 @@ def _workbook_rows(
 ) -> tuple[Iterator[list], int]:
     """The first sheet's rows; given ``score`` (see ``read_table``), the sheet whose best header row scores highest,
     so a workbook opening on an instructions or cover sheet is read from its data sheet."""
-    from python_calamine import CalamineWorkbook
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
@@ -302,7 +305,6 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (BIFF in an OLE containe
 
 def check_file_type(path: Path) -> None:
     """Refuse a file whose content is not what its extension says, or that would unpack to too much."""
-    import zipfile
 
     suffix = path.suffix.lower()
     with path.open("rb") as fh:
@@ -479,7 +481,6 @@ def write_xlsx(
 ) -> Path:
     """Write a simple XLSX (bold header, frozen first row). ``text_columns`` are written as text cells;
     ``more_sheets`` are further (name, header, rows) sheets after the first."""
-    import xlsxwriter
 
     path = Path(path)
     workbook = xlsxwriter.Workbook(

@@ -15,6 +15,7 @@ from lindung.regions.models import Region, code_prefix_q
 
 from . import rules
 from .models import TagihanLine
+from .services import load_rulebook
 
 
 def _monthly_totals(case_args: dict, year: int, book: rules.RuleBook) -> list[int]:
@@ -58,7 +59,6 @@ def budget_projection(*, user, year: int, region_code: str | None) -> list[dict]
 
 
 def _projection(*, user, year: int, region_code: str | None) -> list[dict]:
-    from .services import load_rulebook
 
     book = load_rulebook()
     qs = _scope(user, region_code)

@@ -7,7 +7,9 @@ import io
 import json
 from pathlib import Path
 
+import xlsxwriter
 from django.utils import translation
+from fpdf import FPDF
 
 from lindung.branches.services import bill_payment
 from lindung.common.format import bulan, rupiah, tanggal
@@ -42,7 +44,6 @@ def budget_bytes(rows: list[dict], fmt: str) -> bytes:
         writer.writeheader()
         writer.writerows({k: csv_safe(v) for k, v in row.items()} for row in rows)
         return buf.getvalue().encode("utf-8-sig")
-    import xlsxwriter
 
     buf = io.BytesIO()
     book = xlsxwriter.Workbook(buf, {"in_memory": True, **SAFE_WORKBOOK})
@@ -70,8 +71,6 @@ def bill_pdf(
     """A4 bill in Indonesian: the branch's letterhead, payer, period, due date, one row per participant, late fees,
     total in figures and in words, how to pay (the branch's channels in force, or a plain "not set up") and what
     happens after the due date (docs/bills.md). ``payment`` is ``branches.services.bill_payment(bill)``."""
-    from fpdf import FPDF
-
     with translation.override("id"):
         payment = payment or bill_payment(bill)
         pdf = FPDF(format="A4")

@@ -8,6 +8,8 @@ Rules (tariffs, BPU income brackets, wage caps, relief periods, late-fee rules, 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.db import models
@@ -308,8 +310,6 @@ class PembayaranQuerySet(RegionScopedQuerySet):
 
 def _proof_path(instance, filename: str) -> str:
     """A proof of transfer under MEDIA_ROOT with a name nobody can guess (never the uploaded name)."""
-    import secrets
-    from pathlib import Path
 
     return "pembayaran/bukti/{}{}".format(
         secrets.token_urlsafe(24), Path(filename).suffix.lower()

@@ -40,6 +40,7 @@ from .models import (
     Tariff,
     WageCap,
 )
+from .tasks import import_payments_task
 
 
 def _errors(exc: Exception) -> str:
@@ -470,7 +471,6 @@ def _may_import(request) -> None:
 @permission_first(_may_import)
 def import_payments(request):
     """Upload a payment file: saved under MEDIA_ROOT, imported in the background in chunks, progress shown."""
-    from .tasks import import_payments_task
 
     upload = forms.PaymentFileForm(request.POST, request.FILES)
     if not upload.is_valid():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
@@ -36,7 +37,6 @@ class SummaryOut(Schema):
 
 
 def _summary(request, batch, errors=None) -> SummaryOut:
-    from django.urls import reverse
 
     url = (
         request.build_absolute_uri(reverse("imports:errors", args=[batch.pk]))

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from lindung.accounts import audit
@@ -104,8 +104,6 @@ def village_index(
     codes = [c for c in codes if c]
     names = [n for n in names if n]
     if codes or names:
-        from django.db.models import Q
-
         q = Q(code__in=codes)
         for name in names:
             core = rules.strip_desa_prefix(name)

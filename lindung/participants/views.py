@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -17,6 +19,7 @@ from django.views.decorators.http import require_POST
 from lindung.accounts.models import user_can
 from lindung.common.exports import download
 from lindung.common.format import mask_nik
+from lindung.contributions.services import coverage_strip, paid_through
 
 from . import services
 from .choices import Kind, Status, SumberDana
@@ -152,11 +155,7 @@ def _get(request, pk: int) -> Kepesertaan:
 
 
 def _coverage(kepesertaan: Kepesertaan) -> dict:
-    """Coverage strip from the contributions app, when that app provides it."""
-    try:
-        from lindung.contributions.services import coverage_strip, paid_through
-    except ImportError:
-        return {}
+    """Coverage strip from the contributions app."""
     try:
         return {
             "strip": coverage_strip(kepesertaan, timezone.localdate()),
@@ -168,8 +167,6 @@ def _coverage(kepesertaan: Kepesertaan) -> dict:
 
 
 def _template_exists(name: str) -> bool:
-    from django.template import TemplateDoesNotExist
-    from django.template.loader import get_template
 
     try:
         get_template(name)

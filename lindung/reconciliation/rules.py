@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from lindung.common.dates import parse_date
+from lindung.common.dates import MONTHS, parse_date
 from lindung.common.spreadsheet import cell_text
 from lindung.participants.rules import normalize_text, split_titles
 
@@ -287,7 +287,6 @@ def parse_month(value: object) -> dt.date | None:
 
     BPJS lists write it as a month ("2026-10", "10/2026", "Oktober 2026", "Okt-2026", BLTH "202610") or as a date
     (the last day paid, "31/10/2026", an Excel date cell)."""
-    from lindung.common.dates import MONTHS
 
     if value is None or (isinstance(value, str) and not value.strip()):
         return None

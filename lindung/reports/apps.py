@@ -6,6 +6,7 @@ class ReportsConfig(AppConfig):
     label = "reports"
 
     def ready(self):
+        # In ready(): summary imports models, which Django loads after the app configs.
         from lindung.common.events import coverage_changed
 
         from . import summary

@@ -8,14 +8,17 @@ from collections import defaultdict
 from django.db.models import Count, F, Sum
 
 from lindung.accounts.models import Role, is_national, primary_role, user_region_codes
+from lindung.agreements.models import PKS, PlannedAction
+from lindung.agreements.rules import action_overdue
 from lindung.claims.models import Klaim
+from lindung.common.format import mask_nik
 from lindung.contributions.models import Tagihan
 from lindung.contributions.services import budget_projection
 from lindung.participants.choices import Kind, SumberDana
 from lindung.participants.models import Kepesertaan
 from lindung.regions.models import Region
 
-from . import charts, services
+from . import charts, services, summary
 
 
 def dashboard_context(user, today: dt.date | None = None) -> dict:
@@ -122,7 +125,6 @@ def village_rows(user, kab_code: str, today: dt.date) -> list[dict]:
 
     The counts are the rakor's (``services.membership_counts``), read from the maintained per-village summary: one
     indexed read instead of a count over every membership of the regency (61 ms at 10 M memberships)."""
-    from . import summary
 
     stats: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for g in (
@@ -183,8 +185,6 @@ def village_rows(user, kab_code: str, today: dt.date) -> list[dict]:
 
 
 def regency_dashboard(user, kab_code: str, today: dt.date) -> dict:
-    from lindung.agreements.models import PKS, PlannedAction
-    from lindung.agreements.rules import action_overdue
 
     report = services.rakor_cached(user=user, region_code=kab_code, as_of=today)
     actions = [
@@ -210,7 +210,6 @@ def regency_dashboard(user, kab_code: str, today: dt.date) -> dict:
 
 
 def village_dashboard(user, desa_code: str, today: dt.date) -> dict:
-    from lindung.common.format import mask_nik
 
     members = (
         Kepesertaan.objects.visible_to(user)

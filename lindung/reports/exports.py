@@ -7,6 +7,10 @@ import datetime as dt
 import io
 import json
 
+import xlsxwriter
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
 from lindung.common.format import persen, tanggal
 from lindung.common.spreadsheet import SAFE_WORKBOOK, csv_safe
 
@@ -98,7 +102,6 @@ def _csv_value(value) -> object:
 
 
 def to_xlsx(report: dict) -> bytes:
-    import xlsxwriter
 
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True, **SAFE_WORKBOOK})
@@ -275,8 +278,6 @@ def _n(value) -> str:
 def to_pdf(
     report: dict, *, printed: dt.date | None = None, max_villages: int = 200
 ) -> bytes:
-    from fpdf import FPDF
-
     printed = printed or dt.date.today()
 
     class Doc(FPDF):
@@ -378,8 +379,6 @@ def to_pdf(
 
 
 def _pdf_table(pdf, report: dict) -> None:
-    from fpdf.fonts import FontFace
-
     # Each at least its widest heading word or figure at 7 pt plus the cell padding (A4 landscape: 277 mm).
     widths = (10, 40, 9, 8, 18, 14, 15, 10, 13, 15, 10, 11, 25, 34, 45)
     labels = [

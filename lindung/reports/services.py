@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 
+from lindung.accounts.models import is_national, user_can, user_region_codes
 from lindung.agreements import services as agreements
 from lindung.agreements.models import PKS, PerangkatTarget, ReportSetting
 from lindung.agreements.rules import PKSStatus, Tahap, coverage_percent, pipeline_stage
@@ -21,11 +22,13 @@ from lindung.common.cache import (  # noqa: F401 (re-exported)
     scope_key,
 )
 from lindung.common.format import indonesian
+from lindung.contributions.models import TagihanLine
+from lindung.contributions.services import covered_ids
 from lindung.participants.choices import Kind
 from lindung.participants.models import Kepesertaan
 from lindung.regions.models import Region, code_prefix_q
 
-from . import rules
+from . import rules, summary
 
 KAB = Substr("desa__code", 1, 5)
 
@@ -46,7 +49,6 @@ def _memberships(user, region_code: str | None, as_of: dt.date):
 
 
 def _covered_ids(as_of: dt.date):
-    from lindung.contributions.services import covered_ids
 
     return covered_ids(as_of)
 
@@ -61,7 +63,6 @@ def has_line(lines):
 
 def _billed_ids(as_of: dt.date):
     """Memberships that have had a bill line for any month up to ``as_of``."""
-    from lindung.contributions.models import TagihanLine
 
     return TagihanLine.objects.filter(period__lte=as_of.replace(day=1)).values(
         "kepesertaan_id"
@@ -80,7 +81,6 @@ def _region_kabupaten(region: Region | None) -> list[Region]:
 def _visible_kabupaten(user, kabs: list[Region]) -> list[Region]:
     """Only the kabupaten/kota rows the user's regions touch: a regency office does not get rows of zeros for
     regencies whose people it may not see."""
-    from lindung.accounts.models import is_national, user_region_codes
 
     if user is None or is_national(user):
         return kabs
@@ -181,8 +181,6 @@ def rakor(
             has_line(covered)
         )
     else:
-        from . import summary
-
         grouped, protected_official = summary.report_counts(
             user=user, region_code=region.code if region else None, as_of=as_of
         )
@@ -385,7 +383,6 @@ def _villages_without_protected(
     )
     if region is not None:
         qs = qs.filter(code__startswith=region.code + ".")
-    from lindung.accounts.models import is_national, user_region_codes
 
     if user is not None and not is_national(user):
         # Villages outside the user's regions are not "without protection", just not visible.
@@ -403,7 +400,6 @@ def _villages_without_protected(
 def renewable(user, rows: list[dict]) -> set[str]:
     """Codes of the report's regencies whose ended PKS the user may renew (record a new agreement): the regency
     office and the province (and BPJS), who see "PKS berakhir pada …, perpanjang" with a link."""
-    from lindung.accounts.models import user_can
 
     return {
         r["code"]

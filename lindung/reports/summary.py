@@ -45,10 +45,16 @@ from django.db.models import F, Max, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from lindung.accounts.models import AuditEvent
+from lindung.accounts.models import AuditEvent, is_national, user_region_codes
+from lindung.contributions.coverage import current_setting
+from lindung.contributions.models import Pembayaran
+from lindung.contributions.rules import month_start
+from lindung.participants.models import Kepesertaan
 from lindung.regions.models import code_prefix_q
 
 from .models import DesaSummary, KabupatenSummary, SummaryState
+from .services import _memberships, membership_counts
+from .tasks import refresh_summary_task
 
 # Audit actions that record a read, never a change (NIK unmasking, report downloads).
 READ_ONLY_ACTIONS = ("unmask", "export")
@@ -91,7 +97,6 @@ def report_counts(*, user, region_code: str | None, as_of: dt.date):
 
 
 def _whole_regencies(user, region_code: str | None) -> bool:
-    from lindung.accounts.models import is_national, user_region_codes
 
     if region_code and region_code.count(".") > 1:
         return False
@@ -126,7 +131,6 @@ def counts(rows_qs, **exprs) -> list[dict]:
 
 def recompute(as_of: dt.date, where: Q | None = None):
     """The summary rows as a fresh count over the memberships would give them (a values queryset)."""
-    from .services import _memberships, membership_counts
 
     members = _memberships(None, None, as_of)
     if where is not None:
@@ -224,7 +228,6 @@ def seconds_to_next_day(now: dt.datetime, delay: dt.timedelta) -> float:
 def enqueue_refresh() -> None:
     """After this transaction commits, refresh the recently requested dates in the background, so the first
     report after a national billing run or a bulk settlement does not pay for the full rebuild."""
-    from .tasks import refresh_summary_task
 
     transaction.on_commit(lambda: refresh_summary_task.enqueue())
 
@@ -272,8 +275,6 @@ def _credit_moved(events) -> bool:
 def _self_payer_desa(events) -> set[str] | None:
     """A self-paying person's payer keeps the desa it was created in; a payment may cover a membership that has
     since moved, so count the person's memberships' villages as dirty too."""
-    from lindung.contributions.models import Pembayaran
-    from lindung.participants.models import Kepesertaan
 
     ids = list(
         events.filter(model="contributions.Pembayaran").values_list(
@@ -426,8 +427,6 @@ def _insert_kabupaten(as_of: dt.date, where: Q | None) -> None:
 
 
 def _setting_key(as_of: dt.date) -> str:
-    from lindung.contributions.coverage import current_setting
-    from lindung.contributions.rules import month_start
 
     s = current_setting(month_start(as_of))
     return f"lapse={s.bpu_lapse_months};grace={s.grace_covered};retro={s.retroactive_cover}"

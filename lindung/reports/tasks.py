@@ -9,6 +9,7 @@ from django_tasks import task
 def refresh_summary_task(limit: int = 3) -> list[dict]:
     """Bring the most recently requested rakor dates up to date after a national write (billing run, bulk
     settlement), so the next page view does not pay for the full rebuild."""
+    # A real cycle: summary enqueues this task (enqueue_refresh), this task runs summary.
     from .summary import refresh_recent
 
     return refresh_recent(limit)
@@ -17,6 +18,7 @@ def refresh_summary_task(limit: int = 3) -> list[dict]:
 @task()
 def refresh_today_task() -> list[dict]:
     """The daily refresh: today's summary is built in the background, not by the first report request of the day."""
+    # The same cycle as above.
     from .summary import refresh_today
 
     return refresh_today()

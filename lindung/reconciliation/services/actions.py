@@ -16,6 +16,9 @@ from lindung.accounts.models import (
     user_can,
 )
 from lindung.common.bulk import chunks
+from lindung.common.spreadsheet import write_xlsx
+from lindung.contributions import rules as contribution_rules
+from lindung.contributions.models import Payer
 from lindung.participants import services as participant_services
 from lindung.participants.choices import AlasanBerhenti
 from lindung.participants.models import Kepesertaan
@@ -80,7 +83,6 @@ def write_back_kpj(*, actor, run: ReconciliationRun) -> dict:
 
 def mark_to_send(*, actor, run: ReconciliationRun) -> dict:
     """Mark the run's hanya-di-Lindung memberships as to be sent to BPJS (one mark per membership, audited)."""
-    from lindung.contributions import rules as contribution_rules
 
     _require_reconcile(actor, run)
     ids = list(
@@ -191,7 +193,6 @@ def pending_for(actor):
 
 def pending_by_payer(actor) -> list[dict]:
     """Payers with people marked to be sent: counts, how many already exported, and the payer's name."""
-    from lindung.contributions.models import Payer
 
     counts: dict[str, Counter] = defaultdict(Counter)
     for code, sent in pending_for(actor).values_list("payer_code", "sent_on"):
@@ -241,7 +242,6 @@ def export_registrations(
 ) -> int:
     """The people of one payer marked to be sent, in the registration layout (all cells text); marks them
     "dikirim ke BPJS" with today's date (audited). Returns how many were exported."""
-    from lindung.contributions.models import Payer
 
     if actor is not None and not user_can(actor, "reconcile"):
         raise PermissionDenied("Anda tidak berwenang merekonsiliasi data BPJS.")
@@ -258,7 +258,6 @@ def export_registrations(
         _registration_line(i, m, parents, payer or payer_code)
         for i, m in enumerate(marks, start=1)
     ]
-    from lindung.common.spreadsheet import write_xlsx
 
     write_xlsx(
         target,

@@ -13,7 +13,7 @@ from lindung.accounts.models import (
     AuditEvent,
 )
 from lindung.common import uploads
-from lindung.common.spreadsheet import SpreadsheetError
+from lindung.common.spreadsheet import SpreadsheetError, write_xlsx
 from lindung.regions.models import Region, code_prefix_q
 
 from .. import rules
@@ -63,14 +63,14 @@ def check_file(run: ReconciliationRun) -> int:
 
 def start_run(run: ReconciliationRun) -> bool:
     """Queue a pending run for the background worker; False when it was already started."""
-    from ..tasks import (
-        reconcile_task,  # tasks imports this module: the cycle is broken here
-    )
 
     claimed = ReconciliationRun.objects.filter(
         pk=run.pk, state=ReconciliationRun.State.PENDING
     ).update(state=ReconciliationRun.State.RUNNING, message="Dalam antrean…")
     if claimed:
+        # A real cycle: the task module imports these services to run the job.
+        from ..tasks import reconcile_task
+
         reconcile_task.enqueue(run.pk)
     return bool(claimed)
 
@@ -191,7 +191,6 @@ XLSX_HEADER = [
 
 def write_class_xlsx(*, actor, run, cls: str, region: str, target: Path) -> Path:
     """The rows of one class (or all) as XLSX, cells as text; the download of personal data is audited."""
-    from lindung.common.spreadsheet import write_xlsx
 
     qs = result_rows(run, cls=cls, region=region).values_list(
         "row",

@@ -6,6 +6,7 @@ the claim workflow as that user (the same service as the claim page and the API;
 from __future__ import annotations
 
 import json
+import sys
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +15,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from lindung.claims import services
+from lindung.claims.models import Klaim
 from lindung.common.format import rupiah
 
 
@@ -75,7 +77,6 @@ class Command(BaseCommand):
             self._print(one)
 
     def _status(self, options) -> None:
-        from lindung.claims.models import Klaim
 
         if not options.get("to") or not options.get("user"):
             raise CommandError(
@@ -116,8 +117,6 @@ class Command(BaseCommand):
     def _read(self, path: str):
         try:
             if path == "-":
-                import sys
-
                 return json.load(sys.stdin)
             with open(path, encoding="utf-8") as fh:
                 return json.load(fh)

@@ -9,7 +9,14 @@ import threading
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
 from django.utils.translation import gettext_lazy as _
+
+from lindung.contributions import tasks as contribution_tasks
+from lindung.imports import tasks as import_tasks
+from lindung.reconciliation import tasks as reconciliation_tasks
+from lindung.reports import tasks as report_tasks
+from lindung.reports.summary import seconds_to_next_day
 
 
 class Command(BaseCommand):
@@ -103,24 +110,15 @@ def _daily(stopping: threading.Event) -> None:
     """Enqueue the rakor summary refresh now and a few minutes after every midnight, for the task worker (this one or
     another server's): the first report of a day then reads a built summary instead of building it (10 s at 1 M
     memberships). Several servers enqueueing it is harmless: the second run finds the summary current."""
-    from django.db import close_old_connections
-
-    from lindung.contributions.tasks import refresh_status_task
-    from lindung.imports.tasks import purge_expired_task
-    from lindung.reconciliation.tasks import (
-        purge_expired_task as purge_reconciliation_task,
-    )
-    from lindung.reports.summary import seconds_to_next_day
-    from lindung.reports.tasks import refresh_today_task
 
     wait = 0.0
     while not stopping.wait(wait):
         try:
             # The stored status first (it follows the paid bills), then the summary that counts it.
-            refresh_status_task.enqueue()
-            refresh_today_task.enqueue()
-            purge_expired_task.enqueue()  # retention of uploaded sheets and error files
-            purge_reconciliation_task.enqueue()
+            contribution_tasks.refresh_status_task.enqueue()
+            report_tasks.refresh_today_task.enqueue()
+            import_tasks.purge_expired_task.enqueue()  # retention of uploaded sheets and error files
+            reconciliation_tasks.purge_expired_task.enqueue()
         # Never take the server down: say so, and try again tomorrow.
         except Exception as exc:
             sys.stderr.write(f"Ringkasan rakor harian tidak dijadwalkan: {exc}\n")

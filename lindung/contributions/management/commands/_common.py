@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError
 
 from lindung.contributions import rules
+from lindung.regions.models import Region
 
 
 @contextmanager
@@ -38,7 +39,6 @@ def parse_day(value: str) -> dt.date:
 
 
 def check_region(code: str | None) -> str | None:
-    from lindung.regions.models import Region
 
     if code and not Region.objects.filter(code=code).exists():
         raise CommandError(f"Kode wilayah tidak ditemukan: {code}")

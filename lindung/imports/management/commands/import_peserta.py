@@ -16,6 +16,7 @@ from lindung.imports.services import (
     error_file_path,
     run_import,
     summary,
+    write_error_file,
 )
 
 from ._oneline import one_line_errors
@@ -104,8 +105,6 @@ class Command(BaseCommand):
                 if source:
                     shutil.copyfile(source, opts["errors"])
                 else:
-                    from lindung.imports.services import write_error_file
-
                     write_error_file(
                         opts["errors"], list(getattr(batch, "header", [])), []
                     )

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from lindung.reports import exports, services
+from lindung.reports import exports, services, summary
 
 FORMATS = exports.WRITERS
 
@@ -48,7 +48,6 @@ class Command(BaseCommand):
         return self._rakor(**opts)
 
     def _summary(self, *, rebuild: bool) -> None:
-        from lindung.reports import summary
 
         if rebuild:
             summary.rebuild()
