@@ -2,6 +2,8 @@
 
 LINDUNG_DATA_DIR   data folder (SQLite file, uploads, secret key); default ./var
 DATABASE_URL       postgresql://… selects PostgreSQL; default SQLite in the data folder (WAL mode)
+DATABASE_REPLICA_URLS  comma-separated postgresql://… streaming replicas for report and list reads
+LINDUNG_PGBOUNCER  1 when DATABASE_URL points at PgBouncer in transaction mode
 LINDUNG_DEBUG      1 to turn DEBUG on (off by default)
 LINDUNG_ALLOWED_HOSTS  comma-separated; default 127.0.0.1,localhost
 """
@@ -99,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "lindung.common.middleware.SecurityHeadersMiddleware",
+    # Reads of reports and lists from a replica (inert without DATABASE_REPLICA_URLS).
+    "lindung.common.dbrouting.ReplicaMiddleware",
     # Last, as django-axes asks: login throttling.
     "axes.middleware.AxesMiddleware",
 ]
@@ -128,11 +132,26 @@ def _databases() -> dict:
     if url:
         import dj_database_url
 
-        return {
-            "default": dj_database_url.parse(
-                url, conn_max_age=envint("LINDUNG_CONN_MAX_AGE", 60)
-            )
-        }
+        max_age = envint("LINDUNG_CONN_MAX_AGE", 60)
+        databases = {"default": dj_database_url.parse(url, conn_max_age=max_age)}
+        # Read replicas (PostgreSQL only): replica1, replica2, … for lindung.common.dbrouting; never migrated or
+        # created by the test runner (a mirror of default there).
+        replicas = os.environ.get("DATABASE_REPLICA_URLS", "")
+        if databases["default"]["ENGINE"] == "django.db.backends.postgresql":
+            for n, replica_url in enumerate(
+                [u.strip() for u in replicas.split(",") if u.strip()], start=1
+            ):
+                replica = dj_database_url.parse(replica_url, conn_max_age=max_age)
+                replica.setdefault("OPTIONS", {}).setdefault(
+                    "connect_timeout", envint("LINDUNG_REPLICA_CONNECT_TIMEOUT", 2)
+                )
+                replica["TEST"] = {"MIRROR": "default"}
+                databases[f"replica{n}"] = replica
+        # PgBouncer in transaction mode: no WITH HOLD cursors (a server-side cursor outlives its transaction).
+        if envbool("LINDUNG_PGBOUNCER"):
+            for alias in databases.values():
+                alias["DISABLE_SERVER_SIDE_CURSORS"] = True
+        return databases
     return {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -148,6 +167,13 @@ def _databases() -> dict:
 
 
 DATABASES = _databases()
+# Read replicas and PgBouncer: docs/deployment.md. The router and its middleware are inert without replicas.
+LINDUNG_REPLICAS = [alias for alias in DATABASES if alias.startswith("replica")]
+LINDUNG_REPLICA_PIN_SECONDS = envint("LINDUNG_REPLICA_PIN_SECONDS", 10)
+LINDUNG_REPLICA_MAX_LAG_SECONDS = envint("LINDUNG_REPLICA_MAX_LAG_SECONDS", 30)
+LINDUNG_REPLICA_CHECK_SECONDS = envint("LINDUNG_REPLICA_CHECK_SECONDS", 5)
+LINDUNG_PGBOUNCER = envbool("LINDUNG_PGBOUNCER")
+DATABASE_ROUTERS = ["lindung.common.dbrouting.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by every gunicorn worker on this machine; reports are cached per data version (see reports.services).

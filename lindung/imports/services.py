@@ -32,6 +32,7 @@ from lindung.common.bulk import (
     prepare_dicts,
     write_prepared,
 )
+from lindung.common.dbrouting import transaction_pooled
 from lindung.common.nik import mask
 from lindung.common.spreadsheet import (
     SAFE_WORKBOOK,
@@ -190,9 +191,15 @@ IMPORT_LOCK_NAMESPACE = 1701
 def one_import_of(sha256: str):
     """Yields True while this process holds the import lock of the file with ``sha256`` (False: another import of
     the same file holds it). The lock dies with its holder, so a killed import never blocks the file: a session
-    advisory lock on PostgreSQL, an flock on a file in the data folder on SQLite."""
+    advisory lock on PostgreSQL, an flock on a file in the data folder on SQLite. Behind PgBouncer in transaction
+    mode a session lock would stay on whichever server session took it, so there the lock is a transaction lock
+    held open on a connection of its own for the whole import (``_transaction_lock``)."""
     if not sha256:
         yield True
+        return
+    if connection.vendor == "postgresql" and transaction_pooled():
+        with _transaction_lock(int(sha256[:7], 16)) as got:
+            yield got
         return
     if connection.vendor == "postgresql":
         key = int(sha256[:7], 16)
@@ -224,6 +231,27 @@ def one_import_of(sha256: str):
             yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def _transaction_lock(key: int):
+    """``pg_try_advisory_xact_lock`` in a transaction left open on a second connection until the block ends: under
+    transaction pooling that transaction keeps its one server session, and a killed process ends it (the lock goes
+    with it). The import's own transactions run on the usual connection meanwhile."""
+    holder = connection.copy()
+    try:
+        holder.set_autocommit(False)
+        with holder.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_try_advisory_xact_lock(%s, %s)", [IMPORT_LOCK_NAMESPACE, key]
+            )
+            got = cursor.fetchone()[0]
+        yield got
+    finally:
+        try:
+            holder.rollback()
+        finally:
+            holder.close()
 
 
 def _same_file_running(batch: ImportBatch) -> ImportBatch | None:
