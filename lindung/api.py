@@ -13,6 +13,7 @@ from ninja.security import APIKeyHeader, SessionAuth
 
 from lindung.accounts.models import ApiToken
 from lindung.claims.api import router as claims
+from lindung.common.errors import message_of
 from lindung.contributions.api import router as contributions
 from lindung.imports.api import router as imports
 from lindung.participants.api import router as participants
@@ -95,7 +96,7 @@ def _domain_validation(request, exc):
             for f, label, old, new in exc.changes
         ]
         return _error(request, 409, code, exc.messages[0], {"changes": changes})
-    return _error(request, 400, "invalid", "; ".join(exc.messages))
+    return _error(request, 400, "invalid", message_of(exc))
 
 
 @api.exception_handler(AuthenticationError)

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lindung.common.fields import user_reference
 from lindung.regions.models import code_prefix_q
 
 
@@ -130,6 +131,12 @@ def region_scope(user, field: str, action: str = "view") -> Q | None:
     return q
 
 
+def actor_may(actor, action: str, region_code: str | None = None) -> bool:
+    """What services ask before they act: the system (``actor`` None: a scheduled job, the demo loader, a data
+    migration) may do everything; a user what their roles allow (``user_can``)."""
+    return actor is None or user_can(actor, action, region_code)
+
+
 def user_can(user, action: str, region_code: str | None = None) -> bool:
     """Whether ``user`` may take ``action`` somewhere (or on ``region_code``)."""
     if not getattr(user, "is_authenticated", False):
@@ -172,13 +179,7 @@ class AuditEvent(models.Model):
     """Who changed what, when: old → new values. Also records unmasked NIK views and personal-data exports."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = user_reference()
     action = models.CharField(
         max_length=20
     )  # create, update, delete, unmask, export, transition…

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.models import RegionScopedQuerySet
+from lindung.common.fields import user_reference
 
 
 class Scope(models.TextChoices):
@@ -76,13 +76,7 @@ class PlannedAction(models.Model):
     planned_on = models.DateField(_("planned date"))
     description = models.CharField(_("action"), max_length=255)
     done = models.BooleanField(default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_reference()
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = KabupatenScopedQuerySet.as_manager()

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from lindung.accounts import audit
-from lindung.accounts.models import user_can
+from lindung.accounts.models import actor_may
 from lindung.regions.models import Region
 
 from . import rules
@@ -36,7 +36,7 @@ def save_pks(
 ) -> PKS:
     """Record (or update by number) a PKS of a kabupaten/kota."""
     kab = _kabupaten(kabupaten_code)
-    if actor is not None and not user_can(actor, "agreement", kab.code):
+    if not actor_may(actor, "agreement", kab.code):
         raise PermissionDenied("Anda tidak berwenang mengubah PKS wilayah ini.")
     if valid_from and valid_to and valid_to < valid_from:
         raise ValidationError("Tanggal akhir berlaku sebelum tanggal mulai.")
@@ -77,7 +77,7 @@ def add_planned_action(
     """Record a step a regency plans (e.g. "dianggarkan pada APBD Perubahan"); overdue once its date passes
     undone."""
     kab = _kabupaten(kabupaten_code)
-    if actor is not None and not user_can(actor, "agreement", kab.code):
+    if not actor_may(actor, "agreement", kab.code):
         raise PermissionDenied("Anda tidak berwenang untuk wilayah ini.")
     if not description.strip():
         raise ValidationError("Uraian rencana tindak lanjut wajib diisi.")
@@ -107,7 +107,7 @@ def set_action_done(
 ) -> PlannedAction:
     """Mark a planned action done (or not done again); audited. Until it is done and past its date it is overdue
     on every screen and report (issue #18)."""
-    if actor is not None and not user_can(actor, "agreement", action.kabupaten_id):
+    if not actor_may(actor, "agreement", action.kabupaten_id):
         raise PermissionDenied("Anda tidak berwenang untuk wilayah ini.")
     with transaction.atomic():
         action = PlannedAction.objects.select_for_update().get(pk=action.pk)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from lindung.accounts.models import user_can
 from lindung.common import lists
+from lindung.common.errors import message_of
 
 from . import rules, services
 from .forms import PKSForm, PlannedActionForm
@@ -32,7 +33,7 @@ def pks_list(request):
             try:
                 _save(request.user, form is pks_form, form.cleaned_data)
             except (ValidationError, PermissionDenied) as exc:
-                messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+                messages.error(request, message_of(exc))
             else:
                 messages.success(request, _("Saved."))
                 return redirect("agreements:list")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.models import RegionScopedQuerySet
+from lindung.common.fields import user_reference
 
 from .choices import BeasiswaStatus, Event, Level, Status, Unit
 
@@ -138,33 +138,13 @@ class Klaim(models.Model):
         max_length=15, choices=Status.choices, default=Status.DIAJUKAN, db_index=True
     )
     reject_reason = models.TextField(blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    submitted_by = user_reference(blank=False)
     # Two people decide (docs/claims.md): who verified, who approved (never the same officer), and the payment.
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    verified_by = user_reference()
     verified_at = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    approved_by = user_reference()
     approved_at = models.DateTimeField(null=True, blank=True)
-    paid_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    paid_by = user_reference()
     paid_on = models.DateField(_("payment date"), null=True, blank=True)
     payment_reference = models.CharField(
         _("payment reference"), max_length=60, blank=True
@@ -198,9 +178,7 @@ class KlaimTransition(models.Model):
     )
     from_status = models.CharField(max_length=15, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=15, choices=Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = user_reference(blank=False)
     at = models.DateTimeField(auto_now_add=True)
     note = models.TextField(blank=True)
 
@@ -225,9 +203,7 @@ class KlaimDokumen(models.Model):
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=60)
     size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    uploaded_by = user_reference(blank=False)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

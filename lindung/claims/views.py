@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lindung.accounts import audit
 from lindung.common import lists
+from lindung.common.errors import message_of
 from lindung.common.format import mask_nik
 
 from . import rules, services
@@ -99,7 +100,7 @@ def klaim_new(request: HttpRequest) -> HttpResponse:
                 **details,
             )
         except ValidationError as exc:
-            form.add_error(None, "; ".join(exc.messages))
+            form.add_error(None, message_of(exc))
         else:
             messages.success(request, _("Claim #{id} submitted.").format(id=klaim.pk))
             return redirect("claims:detail", pk=klaim.pk)
@@ -146,7 +147,7 @@ def klaim_quote(request: HttpRequest) -> HttpResponse:
             )
             ctx["kepesertaan"] = form.kepesertaan
         except ValidationError as exc:
-            ctx["error"] = "; ".join(exc.messages)
+            ctx["error"] = message_of(exc)
     return render(request, "claims/_quote.html", ctx)
 
 
@@ -190,7 +191,7 @@ def klaim_upload(request: HttpRequest, pk: int) -> HttpResponse:
             upload=upload,
         )
     except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
+        messages.error(request, message_of(exc))
     else:
         messages.success(request, _("Document uploaded."))
     return redirect("claims:detail", pk=pk)
@@ -231,7 +232,7 @@ def klaim_transition(request: HttpRequest, pk: int) -> HttpResponse:
             paid_on=request.POST.get("paid_on") or None,
         )
     except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
+        messages.error(request, message_of(exc))
     except services.TwoPersonRefusal as exc:
         messages.error(request, str(exc))
     else:
@@ -262,7 +263,7 @@ def beasiswa_action(request: HttpRequest, pk: int, beasiswa_id: int) -> HttpResp
                 note=request.POST.get("note", ""),
             )
     except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
+        messages.error(request, message_of(exc))
     else:
         messages.success(request, _("Scholarship updated."))
     return redirect("claims:detail", pk=pk)

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from lindung.accounts.models import user_can
+from lindung.accounts.models import actor_may
 from lindung.common.spreadsheet import (
     SpreadsheetError,
     cell_text,
@@ -267,7 +267,7 @@ def import_payments(*, actor, path, batch: PembayaranImport | None = None) -> di
     """Record the payments of a file; ``total = accepted + rejected``; errors per spreadsheet row (header = 1).
 
     The permission is checked before the file is read; each chunk of rows is one transaction."""
-    if actor is not None and not user_can(actor, "record_payment"):
+    if not actor_may(actor, "record_payment"):
         raise PermissionDenied("Hanya petugas BPJS yang mengimpor berkas pembayaran.")
     path = Path(path)
     if not path.exists():

@@ -11,12 +11,12 @@ import datetime as dt
 import secrets
 from pathlib import Path
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.models import RegionScopedQuerySet
+from lindung.common.fields import user_reference
 from lindung.participants.choices import RiskGroup
 
 from .choices import PayerKind, PaymentStatus, Programme, Rounding, Segment
@@ -223,13 +223,7 @@ class Tagihan(models.Model):
     paid = models.BigIntegerField(default=0)
     paid_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_reference()
 
     objects = TagihanQuerySet.as_manager()
 
@@ -270,7 +264,12 @@ class TagihanLineQuerySet(RegionScopedQuerySet):
 
 
 class TagihanLine(models.Model):
-    """One membership in one month's bill, with the amounts and the rule rows used (so past bills keep rates)."""
+    """One membership in one month's bill, with the amounts and the rule rows used (so past bills keep rates).
+
+    On PostgreSQL the table is partitioned by month (``PARTITION BY RANGE (period)``, migration 0007,
+    ``partitions.py``). A partitioned table's primary key must hold the partition key, so there the database's
+    primary key is ``(id, period)`` while Django keeps ``id`` as the pk: ids stay unique because every id comes from
+    the one identity sequence. Nothing may have a foreign key to this model (it would need both columns)."""
 
     tagihan = models.ForeignKey(Tagihan, on_delete=models.CASCADE, related_name="lines")
     # Indexed by the (kepesertaan, period) unique constraint; no second index (billing writes millions).
@@ -340,32 +339,14 @@ class Pembayaran(models.Model):
     proof = models.FileField(
         upload_to=_proof_path, blank=True, max_length=200, db_default=""
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = user_reference()
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.CharField(max_length=255, blank=True, db_default="")
-    reversed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    reversed_by = user_reference()
     reversed_at = models.DateTimeField(null=True, blank=True)
     reversal_reason = models.CharField(max_length=255, blank=True, db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_reference()
 
     objects = PembayaranQuerySet.as_manager()
 
@@ -399,13 +380,7 @@ class PembayaranImport(models.Model):
 
     filename = models.CharField(max_length=255)
     file = models.FileField(upload_to="pembayaran/impor/", blank=True, max_length=200)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = user_reference()
     state = models.CharField(
         max_length=10, choices=State.choices, default=State.PENDING
     )

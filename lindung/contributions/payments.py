@@ -19,7 +19,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from lindung.accounts import audit
-from lindung.accounts.models import user_can
+from lindung.accounts.models import actor_may
 from lindung.common import events
 from lindung.common.bulk import chunks
 from lindung.common.format import rupiah
@@ -235,7 +235,7 @@ def _resolve(payer, tagihan) -> tuple[Payer, Tagihan | None]:
 
 
 def _require(actor, action: str, region_code: str | None, message: str) -> None:
-    if actor is not None and not user_can(actor, action, region_code):
+    if not actor_may(actor, action, region_code):
         raise PermissionDenied(message)
 
 

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 
-from lindung.accounts.models import AuditEvent, user_can
+from lindung.accounts.models import AuditEvent, actor_may
 from lindung.common import events
 
 from . import rules
@@ -38,7 +38,7 @@ def settle_in_full(
     """Each payer of ``bills`` pays all of its listed open bills in full on ``paid_at(payer_bills)``.
 
     The BPJS side (a bank statement BPJS received): the payments are confirmed at once (issue 19)."""
-    if actor is not None and not user_can(actor, "record_payment"):
+    if not actor_may(actor, "record_payment"):
         raise PermissionDenied("Hanya petugas BPJS yang mencatat pembayaran langsung.")
     by_payer: dict[int, list[Tagihan]] = defaultdict(list)
     for bill in bills:

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from lindung.accounts import audit
 from lindung.accounts.models import default_region, user_can
 from lindung.common import lists
+from lindung.common.errors import message_of
 from lindung.participants.choices import SumberDana
 
 from . import exports, forms, services
@@ -41,10 +42,6 @@ from .models import (
     WageCap,
 )
 from .tasks import import_payments_task
-
-
-def _errors(exc: Exception) -> str:
-    return "; ".join(getattr(exc, "messages", None) or [str(exc)])
 
 
 @login_required
@@ -116,7 +113,7 @@ def run_billing(request):
             region_code=form.cleaned_data["region"] or None,
         )
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, message_of(exc))
         return redirect("contributions:bills")
     messages.success(
         request,
@@ -265,7 +262,7 @@ def pay_bill(request, number: str):
             status=409,
         )
     except (ValidationError, PermissionDenied) as exc:
-        form.add_error(None, _errors(exc))
+        form.add_error(None, message_of(exc))
         return render(
             request,
             "contributions/bill_detail.html",
@@ -282,7 +279,7 @@ def bill_preview(request, number: str):
     try:
         amount = services.parse_amount(request.GET.get("amount", ""))
     except ValidationError as exc:
-        return HttpResponse('<p class="error">{}</p>'.format(escape(_errors(exc))))
+        return HttpResponse('<p class="error">{}</p>'.format(escape(message_of(exc))))
     preview = services.payment_preview(payer=bill.payer, amount=amount, tagihan=bill)
     return render(request, "contributions/_payment_preview.html", {"preview": preview})
 
@@ -388,7 +385,7 @@ def _decide(request, pk: int, step, done: str, needs_reason: bool):
             step(actor=request.user, payment=payment)
         messages.success(request, done)
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, message_of(exc))
     return redirect("contributions:payment", pk=payment.pk)
 
 
@@ -547,7 +544,7 @@ def budget(request):
                 region_code=form.cleaned_data["region"] or None,
             )
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            messages.error(request, message_of(exc))
         fmt = request.GET.get("format")
         if fmt in ("csv", "xlsx", "json"):
             response = HttpResponse(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.models import region_scope
+from lindung.common.fields import user_reference
 from lindung.participants.choices import SumberDana
 
 
@@ -44,13 +44,7 @@ class ImportBatch(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = user_reference()
     dry_run = models.BooleanField(default=False)
     # The funding source the importer chose for rows whose Sumber Dana is blank (a file without the column): it
     # fills a blank, never replaces a stored source. Blank = none chosen (such rows are warned).

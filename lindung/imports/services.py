@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 
-from lindung.accounts.models import AuditEvent, region_scope, user_can
+from lindung.accounts.models import AuditEvent, actor_may, region_scope
 from lindung.common import uploads
 from lindung.common.bulk import (
     Same,
@@ -270,7 +270,7 @@ def check_arguments(*, actor, kind: str, region_code: str | None) -> None:
         raise ImportFileError(
             "jenis peserta harus 'perangkat' atau 'rentan', bukan '{}'".format(kind)
         )
-    if actor is not None and not user_can(actor, "import", region_code):
+    if not actor_may(actor, "import", region_code):
         raise PermissionDenied(
             "Anda tidak berwenang mengimpor data peserta{}.".format(
                 " untuk wilayah " + region_code if region_code else ""

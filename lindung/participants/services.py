@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from lindung.accounts import audit
-from lindung.accounts.models import user_can
+from lindung.accounts.models import actor_may, user_can
 from lindung.common.format import indonesian
 from lindung.regions.models import Region, code_prefix_q
 
@@ -85,7 +85,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 def _require(actor, action: str, region_code: str) -> None:
     """``actor`` None is the system (CLI without a user, background jobs)."""
-    if actor is not None and not user_can(actor, action, region_code):
+    if not actor_may(actor, action, region_code):
         raise PermissionDenied(
             "Anda tidak berwenang untuk wilayah {}.".format(region_code)
         )

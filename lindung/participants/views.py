@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.models import user_can
+from lindung.common.errors import message_of
 from lindung.common.exports import download
 from lindung.common.format import mask_nik
 from lindung.contributions.services import coverage_strip, paid_through
@@ -294,7 +295,7 @@ def _post_action(request, pk: int, form_class, action) -> object:
             message = action(k, form.cleaned_data)
             messages.success(request, message)
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, "; ".join(getattr(exc, "messages", [str(exc)])))
+            messages.error(request, message_of(exc))
     else:
         messages.error(request, _("Please check the form."))
     return redirect("participants:detail", pk=k.pk)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from lindung.common.fields import user_reference
 
 from . import rules
 
@@ -30,13 +31,7 @@ class ReconciliationRun(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = user_reference()
     # The scope as it was read (region code prefixes, empty = every region), for the page's heading.
     scope = models.JSONField(default=list, blank=True)
     state = models.CharField(
@@ -145,22 +140,10 @@ class PendingRegistration(models.Model):
         related_name="+",
     )
     marked_at = models.DateTimeField(auto_now_add=True)
-    marked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    marked_by = user_reference()
     payer_code = models.CharField(max_length=40, db_index=True)
     sent_on = models.DateField(null=True, blank=True)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    sent_by = user_reference()
 
     class Meta:
         verbose_name = _("registration to send to BPJS")

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from lindung.accounts import audit
 from lindung.accounts.models import user_can
+from lindung.common.errors import message_of
 
 from . import rules, services
 from .forms import CloseForm, UploadForm
@@ -156,7 +157,7 @@ def _act(request, pk: int, action, message: str):
     try:
         result = action(actor=request.user, run=run)
     except ValidationError as exc:
-        messages.error(request, "; ".join(exc.messages))
+        messages.error(request, message_of(exc))
     else:
         messages.success(request, message.format(**result))
     return redirect("reconciliation:run", pk=run.pk)

@@ -4,24 +4,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('imports', '0005_importbatch_warning_list'),
+        ("imports", "0005_importbatch_warning_list"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='importbatch',
-            options={'ordering': ['-created_at', '-id'], 'verbose_name': 'import', 'verbose_name_plural': 'imports'},
+            name="importbatch",
+            options={
+                "ordering": ["-created_at", "-id"],
+                "verbose_name": "import",
+                "verbose_name_plural": "imports",
+            },
         ),
         migrations.AlterField(
-            model_name='importbatch',
-            name='default_sumber_dana',
-            field=models.CharField(blank=True, choices=[('dana_desa', 'Dana Desa'), ('add', 'Alokasi Dana Desa (ADD)'), ('apbdes', 'Other APBDes'), ('apbd_kabupaten', 'APBD Kabupaten/Kota'), ('apbd_provinsi', 'APBD Provinsi'), ('apbn', 'APBN'), ('csr', 'CSR'), ('baznas', 'Baznas/zakat'), ('self', 'Self-paid (mandiri)'), ('other', 'Other source')], max_length=20),
+            model_name="importbatch",
+            name="default_sumber_dana",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("dana_desa", "Dana Desa"),
+                    ("add", "Alokasi Dana Desa (ADD)"),
+                    ("apbdes", "Other APBDes"),
+                    ("apbd_kabupaten", "APBD Kabupaten/Kota"),
+                    ("apbd_provinsi", "APBD Provinsi"),
+                    ("apbn", "APBN"),
+                    ("csr", "CSR"),
+                    ("baznas", "Baznas/zakat"),
+                    ("self", "Self-paid (mandiri)"),
+                    ("other", "Other source"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='importbatch',
-            name='state',
-            field=models.CharField(choices=[('pending', 'Waiting'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='pending', max_length=10),
+            model_name="importbatch",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Waiting"),
+                    ("running", "Running"),
+                    ("done", "Done"),
+                    ("failed", "Failed"),
+                ],
+                default="pending",
+                max_length=10,
+            ),
         ),
     ]

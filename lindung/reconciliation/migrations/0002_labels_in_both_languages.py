@@ -4,27 +4,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reconciliation', '0001_initial'),
+        ("reconciliation", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='pendingregistration',
-            options={'verbose_name': 'registration to send to BPJS', 'verbose_name_plural': 'registrations to send to BPJS'},
+            name="pendingregistration",
+            options={
+                "verbose_name": "registration to send to BPJS",
+                "verbose_name_plural": "registrations to send to BPJS",
+            },
         ),
         migrations.AlterModelOptions(
-            name='reconciliationrow',
-            options={'ordering': ['run', 'id'], 'verbose_name': 'reconciliation row', 'verbose_name_plural': 'reconciliation rows'},
+            name="reconciliationrow",
+            options={
+                "ordering": ["run", "id"],
+                "verbose_name": "reconciliation row",
+                "verbose_name_plural": "reconciliation rows",
+            },
         ),
         migrations.AlterModelOptions(
-            name='reconciliationrun',
-            options={'ordering': ['-created_at', '-id'], 'verbose_name': 'reconciliation run', 'verbose_name_plural': 'reconciliation runs'},
+            name="reconciliationrun",
+            options={
+                "ordering": ["-created_at", "-id"],
+                "verbose_name": "reconciliation run",
+                "verbose_name_plural": "reconciliation runs",
+            },
         ),
         migrations.AlterField(
-            model_name='reconciliationrun',
-            name='state',
-            field=models.CharField(choices=[('pending', 'Waiting'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='pending', max_length=10),
+            model_name="reconciliationrun",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("pending", "Waiting"),
+                    ("running", "Running"),
+                    ("done", "Done"),
+                    ("failed", "Failed"),
+                ],
+                default="pending",
+                max_length=10,
+            ),
         ),
     ]

@@ -12,9 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from lindung.accounts.models import (
-    user_can,
-)
+from lindung.accounts.models import actor_may
 from lindung.common.bulk import chunks
 from lindung.common.spreadsheet import write_xlsx
 from lindung.contributions import rules as contribution_rules
@@ -173,7 +171,7 @@ def close_ended(
 def _require_reconcile(actor, run: ReconciliationRun) -> None:
     if run.state != ReconciliationRun.State.DONE:
         raise ValidationError("Rekonsiliasi ini belum selesai.")
-    if actor is not None and not user_can(actor, "reconcile", run.region_id):
+    if not actor_may(actor, "reconcile", run.region_id):
         raise PermissionDenied("Anda tidak berwenang merekonsiliasi data BPJS.")
 
 
@@ -243,7 +241,7 @@ def export_registrations(
     """The people of one payer marked to be sent, in the registration layout (all cells text); marks them
     "dikirim ke BPJS" with today's date (audited). Returns how many were exported."""
 
-    if actor is not None and not user_can(actor, "reconcile"):
+    if not actor_may(actor, "reconcile"):
         raise PermissionDenied("Anda tidak berwenang merekonsiliasi data BPJS.")
     today = today or timezone.localdate()
     marks = list(

@@ -25,8 +25,8 @@ from django.utils import timezone
 
 from lindung.accounts.models import (
     AuditEvent,
+    actor_may,
     is_national,
-    user_can,
     user_region_codes,
 )
 from lindung.common.bulk import bulk_insert, chunks, copy_line
@@ -64,7 +64,7 @@ class ReconcileError(ValueError):
 
 def check_permission(actor, region_code: str | None) -> None:
     """Before the file is read: the actor may reconcile (in ``region_code``), and the region exists."""
-    if actor is not None and not user_can(actor, "reconcile", region_code):
+    if not actor_may(actor, "reconcile", region_code):
         raise PermissionDenied(
             "Anda tidak berwenang merekonsiliasi data BPJS{}.".format(
                 " untuk wilayah " + region_code if region_code else ""

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.models import Role
 from lindung.accounts.services import create_user
+from lindung.common.errors import message_of
 
 
 class Command(BaseCommand):
@@ -39,5 +40,5 @@ class Command(BaseCommand):
                 staff=o["staff"],
             )
         except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages)) from None
+            raise CommandError(message_of(exc)) from None
         self.stdout.write(f"Pengguna {o['username']} ({o['role']}) disimpan.")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.claims import services
 from lindung.claims.models import Klaim
+from lindung.common.errors import message_of
 from lindung.common.format import rupiah
 
 
@@ -67,7 +68,7 @@ class Command(BaseCommand):
         try:
             result = services.quote_claims(payload)
         except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages)) from None
+            raise CommandError(message_of(exc)) from None
         except Http404:
             raise CommandError("NIK tidak ditemukan di daftar peserta.") from None
         if options["json"]:
