@@ -4,48 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-import itertools
 import sys
 import types
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from lindung.participants.models import Kepesertaan, Peserta
-from tests.conftest import DESA_X
+from tests.factories import make_member  # noqa: F401 (the claim tests import it from here)
 
-_serial = itertools.count(1)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-
-
-def make_member(
-    *,
-    desa: str = DESA_X,
-    kind: str = "perangkat",
-    wage: int | None = 2_500_000,
-    status: str = "aktif",
-    nik: str | None = None,
-    name: str = "Yohanes Uji",
-    **kw,
-) -> Kepesertaan:
-    nik = nik or "530104" + "0101" + "80" + f"{next(_serial):04d}"
-    peserta = Peserta.objects.create(
-        nik=nik, name=name, birth_date=dt.date(1980, 1, 1), sex="L"
-    )
-    role = (
-        {"jabatan": "kaur_keuangan"} if kind == "perangkat" else {"pekerjaan": "petani"}
-    )
-    return Kepesertaan.objects.create(
-        peserta=peserta,
-        kind=kind,
-        desa_id=desa,
-        wage=wage,
-        status=status,
-        sumber_dana="add" if kind == "perangkat" else "dana_desa",
-        registered_on=dt.date(2020, 1, 1),
-        **{**role, **kw},
-    )
 
 
 def pdf(name: str = "surat.pdf") -> SimpleUploadedFile:

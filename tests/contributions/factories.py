@@ -1,46 +1,11 @@
-"""Plain factory functions for contribution tests (overrides as keyword arguments)."""
+"""Contribution test data: memberships from ``tests.factories`` (the one factory module), and payments."""
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 
-from lindung.participants.models import Kepesertaan, Peserta
-
-DESA_X = "53.01.04.2003"
-DESA_Y = "53.18.01.2001"
-_serial = itertools.count(1)
-
-
-def make_peserta(**kw) -> Peserta:
-    n = next(_serial)
-    data = {
-        "nik": f"530104010190{n:04d}",
-        "name": f"Peserta {n}",
-        "birth_date": dt.date(1990, 1, 1),
-        "sex": "L",
-    }
-    data.update(kw)
-    return Peserta.objects.create(**data)
-
-
-def make_kepesertaan(**kw) -> Kepesertaan:
-    peserta = kw.pop("peserta", None) or make_peserta()
-    kind = kw.get("kind", "rentan")
-    data = {
-        "peserta": peserta,
-        "kind": kind,
-        "desa_id": DESA_X,
-        "registered_on": dt.date(2025, 1, 1),
-        "sumber_dana": "self" if kind == "rentan" else "add",
-        "status": "terdaftar",
-        "wage": 1_000_000 if kind == "rentan" else 2_022_200,
-        "pekerjaan": "petani" if kind == "rentan" else "",
-        "jabatan": "" if kind == "rentan" else "staf_desa",
-    }
-    data.update(kw)
-    return Kepesertaan.objects.create(**data)
-
+from tests.factories import DESA_X, DESA_Y, make_peserta  # noqa: F401
+from tests.factories import make_membership as make_kepesertaan  # noqa: F401
 
 _refs = itertools.count(1)
 

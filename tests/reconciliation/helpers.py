@@ -9,6 +9,7 @@ from pathlib import Path
 
 from lindung.contributions.models import Payer, Tagihan, TagihanLine
 from lindung.participants.models import Kepesertaan, Peserta
+from tests.factories import nik_for
 
 DESA_X = "53.01.04.2003"  # Kab. Kupang
 DESA_X2 = "53.01.04.2004"
@@ -28,7 +29,7 @@ _serial = itertools.count(1)
 
 
 def nik(serial: int, prefix: str = "530104") -> str:
-    return "{}010190{:04d}".format(prefix, serial)
+    return nik_for(serial, prefix=prefix, day=1, month=1, yy=90)
 
 
 def member(
