@@ -10,7 +10,7 @@ from python_calamine import CalamineWorkbook
 
 from lindung.accounts.models import AuditEvent
 from lindung.common.nik import ZEROED
-from lindung.imports import services
+from lindung.imports import deciding, services
 from lindung.imports.models import ImportBatch
 from lindung.participants.models import Kepesertaan, Peserta, StatusHistory
 from lindung.participants.services import end_membership
@@ -507,8 +507,9 @@ def test_chunks_and_registry_lookups_give_the_same_answer_as_one_pass(
     the registry are found across chunk boundaries, whether the registry is read once or asked per chunk."""
     make_kepesertaan(desa_code=DESA_X2, jabatan="Kepala Dusun")  # NIK of serial 1
     monkeypatch.setattr(services, "BATCH_SIZE", 2)
-    monkeypatch.setattr(services, "PRELOAD_LIMIT", preload_limit)
-    monkeypatch.setattr(services, "PRELOAD_FACTOR", 1 if preload_limit else 0)
+    # The registry lookups are the deciding step's (imports.deciding).
+    monkeypatch.setattr(deciding, "PRELOAD_LIMIT", preload_limit)
+    monkeypatch.setattr(deciding, "PRELOAD_FACTOR", 1 if preload_limit else 0)
     rows = [
         perangkat_row(2, jabatan="Kepala Desa"),
         perangkat_row(3),
