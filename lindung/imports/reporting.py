@@ -3,12 +3,11 @@ template."""
 
 from __future__ import annotations
 
-import xlsxwriter
-
 import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
+import xlsxwriter
 from django.conf import settings
 from django.utils import timezone
 
@@ -21,9 +20,12 @@ from lindung.common.spreadsheet import (
     write_xlsx,
 )
 from lindung.participants import rules
-from lindung.participants.choices import Pekerjaan, RiskGroup, SumberDana, (
+from lindung.participants.choices import (
     Jabatan,
     Kind,
+    Pekerjaan,
+    RiskGroup,
+    SumberDana,
 )
 from lindung.participants.services import village_index
 
