@@ -99,6 +99,15 @@ class RowResult:
         return self.record is not None and not self.errors
 
 
+def _without_nul(values: Mapping[str, object]) -> Mapping[str, object]:
+    """NUL cannot be stored by PostgreSQL; API input may carry it (files are cleaned on reading)."""
+    if not any(isinstance(v, str) and "\x00" in v for v in values.values()):
+        return values
+    return {
+        k: v.replace("\x00", "") if isinstance(v, str) else v for k, v in values.items()
+    }
+
+
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -188,19 +197,48 @@ class RowCleaner:
         }
 
     def __call__(self, values: Mapping[str, object], row: int = 0) -> RowResult:
+        """One row, in the order a clerk would check it: who (name, birth date, sex, NIK), where (the village),
+        what (post or occupation, funding, wage, the optional columns), the term of office; then the record."""
         result = RowResult(row=row)
-        errors, warnings, label = result.errors, result.warnings, self.labels
-        if self.strip_nul and any(
-            isinstance(v, str) and "\x00" in v for v in values.values()
-        ):
-            # NUL cannot be stored by PostgreSQL; API input may carry it (files are cleaned on reading).
-            values = {
-                k: v.replace("\x00", "") if isinstance(v, str) else v
-                for k, v in values.items()
-            }
-        out: dict[str, object] = {}
+        if self.strip_nul:
+            values = _without_nul(values)
+        take = self._taker(values, result)
+        if self.has_status:
+            unread = take("status_dasar", parse_status_dasar)
+            if unread:
+                result.warnings.append((self.labels["status_dasar"], unread))
+        name, title_prefix, title_suffix = self._name(values, result)
+        birth_date = self._birth_date(take, result)
+        village = self._village(values, result)
+        check, sex = self._identity(values, birth_date, village, result)
+        out = self._membership(take, result)
+        term = (
+            self._term(take, out, result.warnings, result.errors)
+            if self.has_term
+            else {}
+        )
+        if not self._complete(result, term, village, birth_date, check):
+            return result
+        result.record = Record(
+            nik=check.nik,
+            name=name,
+            birth_date=birth_date,
+            sex=str(sex),
+            kind=self.kind,
+            desa=village.code,
+            title_prefix=title_prefix,
+            title_suffix=title_suffix,
+            given=self._given(values, title_prefix or title_suffix, term),
+            appointment_decree=term.get("appointment_decree", ""),
+            dismissed_on=term.get("dismissed_on"),
+            dismissal_decree=term.get("dismissal_decree", ""),
+            **out,
+        )
+        return result
 
-        memos = self._memos
+    def _taker(self, values: Mapping[str, object], result: RowResult):
+        """``take(field, parser, required)``: the cell parsed (memoised), its error or skip reason recorded."""
+        errors, label, memos = result.errors, self.labels, self._memos
 
         def take(name: str, parser, required: bool = False):
             raw = values.get(name)
@@ -219,10 +257,13 @@ class RowCleaner:
                 errors.append((label[name], str(exc)))
                 return None
 
-        if self.has_status:
-            unread = take("status_dasar", parse_status_dasar)
-            if unread:
-                warnings.append((label["status_dasar"], unread))
+        return take
+
+    def _name(
+        self, values: Mapping[str, object], result: RowResult
+    ) -> tuple[str, str, str]:
+        """The name as on the KTP, with academic and hajj titles kept apart."""
+        label = self.labels["name"]
         raw_name = values.get("name")
         name = " ".join(
             (raw_name if isinstance(raw_name, str) else cell_text(raw_name)).split()
@@ -232,30 +273,35 @@ class RowCleaner:
             # KTP and BPJS names carry no titles: "Aprianus Kolo, S.Pd" is matched as "Aprianus Kolo".
             name, title_prefix, title_suffix = split_titles(name)
         if not name:
-            errors.append((label["name"], "Nama wajib diisi"))
+            result.errors.append((label, "Nama wajib diisi"))
         elif len(name) > 150:
-            errors.append(
-                (label["name"], "Nama terlalu panjang (lebih dari 150 huruf)")
-            )
+            result.errors.append((label, "Nama terlalu panjang (lebih dari 150 huruf)"))
+        return name, title_prefix, title_suffix
+
+    def _birth_date(self, take, result: RowResult) -> dt.date | None:
         birth_date = take("birth_date", parse_birth_date, True)
         if isinstance(birth_date, dt.date) and birth_date.year < 1900:
-            errors.append(
+            result.errors.append(
                 (
-                    label["birth_date"],
+                    self.labels["birth_date"],
                     "tahun lahir {} tidak wajar".format(birth_date.year),
                 )
             )
-            birth_date = None
+            return None
+        return birth_date
+
+    def _identity(self, values, birth_date, village, result: RowResult):
+        """The NIK checked against the birth date, sex and village; a blank or unreadable sex taken from the NIK
+        (day + 40 for women) with a warning; the age limits once the NIK is sound. Returns the check and the sex."""
+        errors, warnings, label = result.errors, result.warnings, self.labels
         sex, unreadable_sex = None, None
         if self.has_sex:
             raw_sex = values.get("sex")
             if not _blank(raw_sex):
                 try:
-                    sex = memos["sex"](raw_sex)
+                    sex = self._memos["sex"](raw_sex)
                 except ValueError as exc:
                     unreadable_sex = str(exc)
-
-        village = self._village(values, result)
         check = check_nik(
             values.get("nik"),
             birth_date=birth_date,
@@ -268,7 +314,7 @@ class RowCleaner:
             warnings.extend((label["nik"], m) for m in check.warnings)
         if sex is None and unreadable_sex is not None:
             if check.sex:
-                # Unreadable, but the NIK says it (day + 40 for women): a warning, not a refusal.
+                # Unreadable, but the NIK says it: a warning, not a refusal.
                 sex = check.sex
                 warnings.append(
                     (
@@ -287,7 +333,12 @@ class RowCleaner:
             problem = age_problem(self.kind, birth_date, self.today, self.age_limit)
             if problem:
                 errors.append((label["birth_date"], problem))
+        return check, sex
 
+    def _membership(self, take, result: RowResult) -> dict:
+        """Post or occupation, funding source (the file's default fills a blank), wage and the optional columns."""
+        errors, warnings, label = result.errors, result.warnings, self.labels
+        out: dict[str, object] = {}
         out[self.role] = take(self.role, _ROLE_PARSERS[self.kind], True) or ""
         out["sumber_dana"] = take("sumber_dana", parse_sumber_dana) or ""
         if not out["sumber_dana"] and not any(
@@ -322,21 +373,32 @@ class RowCleaner:
                 out[fname] = parsed or RiskGroup.SANGAT_RENDAH
             else:
                 out[fname] = parsed
-        term = self._term(take, out, warnings, errors) if self.has_term else {}
+        return out
 
+    def _complete(
+        self, result: RowResult, term: dict, village, birth_date, check
+    ) -> bool:
+        """Whether the row becomes a record: a dismissed official or a skipped row is passed over (its other
+        errors dropped when it lacks what a record needs); a row with errors or a missing part is refused."""
+        errors, label = result.errors, self.labels
         if term.get("dismissed_on") and result.skip is None:
             # Not sitting: whatever else the row says, it is never registered as active (the import ends a
             # membership it still holds). Without a usable NIK it can only be passed over.
             result.skip = (label["sk_henti"], term["reason"])
-        if result.skip is not None and (
-            errors or village is None or birth_date is None or not check.nik
-        ):
+        incomplete = village is None or birth_date is None or not check.nik
+        if result.skip is not None and (errors or incomplete):
             errors.clear()
-            return result
-        if errors or village is None or birth_date is None or not check.nik:
+            return False
+        if errors or incomplete:
             if not errors:
                 errors.append((label["nik"], "baris tidak lengkap"))
-            return result
+            return False
+        return True
+
+    def _given(
+        self, values: Mapping[str, object], titled: bool, term: dict
+    ) -> frozenset:
+        """The fields the row gives (a blank cell gives nothing, unless blanks clear: the form)."""
         if self.blank_clears:
             given = frozenset([k for k in values if k in _GIVEN_FIELDS])
         else:  # _blank(v), inlined as in take(): every cell of every row
@@ -350,26 +412,11 @@ class RowCleaner:
                 ]
             )
         given |= {"name", "birth_date", "sex"}
-        if title_prefix or title_suffix:
+        if titled:
             given |= {"title_prefix", "title_suffix"}
         if term.get("start_from_decree"):
             given |= {"start_of_term"}
-        result.record = Record(
-            nik=check.nik,
-            name=name,
-            birth_date=birth_date,
-            sex=str(sex),
-            kind=self.kind,
-            desa=village.code,
-            title_prefix=title_prefix,
-            title_suffix=title_suffix,
-            given=given,
-            appointment_decree=term.get("appointment_decree", ""),
-            dismissed_on=term.get("dismissed_on"),
-            dismissal_decree=term.get("dismissal_decree", ""),
-            **out,
-        )
-        return result
+        return given
 
     def _term(self, take, out: dict, warnings: list, errors: list) -> dict:
         """The term of office from the decree columns: the appointment date fills an empty start of term; a
