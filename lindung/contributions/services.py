@@ -17,7 +17,8 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from lindung.accounts import audit
-from lindung.accounts.models import user_can
+from lindung.accounts.models import actor_may
+from lindung.common import events
 from lindung.common.bulk import (
     Same,
     analyze,
@@ -36,6 +37,7 @@ from . import rules
 from .choices import PayerKind, PaymentStatus
 from .locks import RunBusy, exclusive
 from .models import Denda, Payer, Pembayaran, Tagihan, TagihanLine
+from .partitions import analyze_month, ensure_partition
 from .payments import apply_credit
 from .rulebook import load_rulebook
 
@@ -272,11 +274,14 @@ def run_billing(*, actor, period: dt.date, region_code: str | None = None) -> di
     Set-based: one query for the memberships, prices per distinct case, bills and lines written with COPY.
     """
     period = rules.month_start(period)
-    if actor is not None and not user_can(actor, "bill", region_code):
+    if not actor_may(actor, "bill", region_code):
         raise PermissionDenied(
             "Anda tidak berwenang membuat tagihan untuk wilayah ini."
         )
     book = load_rulebook()
+    # Issue 24: the month's partition exists before the run, in a short transaction of its own, so no line lands
+    # in DEFAULT and the run's long transaction holds no lock on the partition tree (PostgreSQL; no-op on SQLite).
+    ensure_partition(period)
     try:
         # Issue 19: one billing run at a time (any month: a run charges every payer's pending late fees and
         # spends its credit). The second waits, then is told the run is in progress; never an IntegrityError.
@@ -333,7 +338,10 @@ def _bill_month(actor, period: dt.date, region_code: str | None, book) -> dict:
     ]
     bulk_insert_shared(TagihanLine, _LINE_COLUMNS, lines)
     if len(lines) >= ANALYZE_AFTER:
-        analyze(Tagihan, TagihanLine)
+        analyze(Tagihan)
+        analyze_month(
+            period
+        )  # the month's partition only: the parent's ANALYZE reads every month
     credited = apply_credit({payer_id for payer_id, _s in groups})
     summary = {
         "period": f"{period:%Y-%m}",
@@ -355,9 +363,9 @@ def _bill_month(actor, period: dt.date, region_code: str | None, book) -> dict:
         changes=summary,
     )
 
-    from lindung.reports.summary import enqueue_refresh
-
-    enqueue_refresh()  # a run touches whole regions: rebuild the rakor summary in the background
+    events.announce_coverage_changed(
+        __name__
+    )  # a run touches whole regions: rebuild the rakor summary in the background
     return summary
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -9,13 +11,28 @@ from django_tasks import task
 
 from .coverage import refresh_status
 
+log = logging.getLogger(__name__)
+
 
 @task()
 def refresh_status_task() -> dict:
     """The daily status refresh: the stored membership status (aktif, nonaktif) follows the coverage derived from
     paid bills, so lists and filters by status never drift from what the coverage strip shows. ``lindung serve``
-    enqueues it after midnight with the rakor summary; ``lindung iuran status`` does the same from cron."""
-    return refresh_status(actor=None, as_of=timezone.localdate())
+    enqueues it after midnight with the rakor summary; ``lindung iuran status`` does the same from cron.
+
+    It first creates the coming months' bill-line partitions on PostgreSQL (``partitions.ensure_partitions``; the
+    billing run creates its own month's too). A failure there is logged and does not stop the status refresh."""
+    from .partitions import ensure_partitions
+
+    try:
+        created = ensure_partitions()
+    except Exception:
+        log.exception("daily job: bill-line partitions not created")
+        created = []
+    result = refresh_status(actor=None, as_of=timezone.localdate())
+    if created:
+        result["partitions_created"] = [c["partition"] for c in created]
+    return result
 
 
 @task()
