@@ -14,6 +14,7 @@ import os
 import secrets
 from pathlib import Path
 
+import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -130,8 +131,6 @@ TEMPLATES = [
 def _databases() -> dict:
     url = os.environ.get("DATABASE_URL")
     if url:
-        import dj_database_url
-
         max_age = envint("LINDUNG_CONN_MAX_AGE", 60)
         databases = {"default": dj_database_url.parse(url, conn_max_age=max_age)}
         # Read replicas (PostgreSQL only): replica1, replica2, … for lindung.common.dbrouting; never migrated or

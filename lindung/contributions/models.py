@@ -69,6 +69,7 @@ class Tariff(Versioned):
 
     class Meta(Versioned.Meta):
         verbose_name = _("tariff")
+        verbose_name_plural = _("tariffs")
         indexes = [models.Index(fields=["segment", "programme", "valid_from"])]
 
     def __str__(self) -> str:
@@ -85,6 +86,7 @@ class BpuBracket(Versioned):
 
     class Meta(Versioned.Meta):
         verbose_name = _("BPU income bracket")
+        verbose_name_plural = _("BPU income brackets")
         ordering = ["valid_from", "income"]
 
     def __str__(self) -> str:
@@ -101,6 +103,7 @@ class WageCap(Versioned):
 
     class Meta(Versioned.Meta):
         verbose_name = _("wage cap")
+        verbose_name_plural = _("wage caps")
 
     def __str__(self) -> str:
         return f"{self.programme.upper()} {self.cap:,} {self.valid_from}"
@@ -126,6 +129,7 @@ class ReliefPeriod(Versioned):
 
     class Meta(Versioned.Meta):
         verbose_name = _("relief period")
+        verbose_name_plural = _("relief periods")
 
     def __str__(self) -> str:
         return self.name
@@ -141,6 +145,7 @@ class LateFeeRule(Versioned):
 
     class Meta(Versioned.Meta):
         verbose_name = _("late-fee rule")
+        verbose_name_plural = _("late-fee rules")
 
     def __str__(self) -> str:
         return f"{self.segment.upper()} {self.rate_per_month} {self.valid_from}"
@@ -162,6 +167,7 @@ class IuranSetting(Versioned):
 
     class Meta(Versioned.Meta):
         verbose_name = _("contribution setting")
+        verbose_name_plural = _("contribution settings")
 
     def __str__(self) -> str:
         return f"{self.valid_from}"
@@ -193,6 +199,7 @@ class Payer(models.Model):
 
     class Meta:
         verbose_name = _("payer")
+        verbose_name_plural = _("payers")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -295,6 +302,7 @@ class TagihanLine(models.Model):
 
     class Meta:
         verbose_name = _("bill line")
+        verbose_name_plural = _("bill lines")
         constraints = [
             models.UniqueConstraint(
                 fields=["kepesertaan", "period"], name="one_line_per_month"
@@ -400,6 +408,7 @@ class PembayaranImport(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("payment file import")
+        verbose_name_plural = _("payment file imports")
 
     def __str__(self) -> str:
         return self.filename
@@ -435,6 +444,7 @@ class RunLock(models.Model):
 
     class Meta:
         verbose_name = _("run lock")
+        verbose_name_plural = _("run locks")
 
     def __str__(self) -> str:
         return self.key
@@ -454,6 +464,7 @@ class Alokasi(models.Model):
 
     class Meta:
         verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
 
 
 class Denda(models.Model):
@@ -480,3 +491,4 @@ class Denda(models.Model):
 
     class Meta:
         verbose_name = _("late fee")
+        verbose_name_plural = _("late fees")

@@ -29,6 +29,9 @@ from django.db import OperationalError, connections, router, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from lindung.accounts import audit
+from lindung.common.bulk import analyze
+
 from . import rules
 from .models import Tagihan, TagihanLine
 
@@ -264,8 +267,6 @@ def analyze_month(period: dt.date) -> None:
     if connection.vendor != "postgresql":
         return
     if not is_partitioned():
-        from lindung.common.bulk import analyze
-
         analyze(TagihanLine)
         return
     with connection.cursor() as cursor:
@@ -397,8 +398,6 @@ def attach(period: dt.date) -> dict:
 
 
 def _audit(action: str, period: dt.date, name: str, **extra) -> None:
-    from lindung.accounts import audit
-
     audit.record(
         actor=None,
         action=action,

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
 from lindung.accounts import audit
@@ -522,8 +522,6 @@ def tagihan_detail(bill: Tagihan) -> dict:
 
 def reconciliation(*, user, period: str | dt.date | None = None) -> dict:
     """Bills unpaid / partly paid / paid (counts and amounts) and payments that matched no bill (credit)."""
-    from django.db.models import Count, Sum
-
     qs = tagihan_list(user=user, period=period)
     summary = {}
     for state in ("unpaid", "partial", "paid"):

@@ -9,7 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django_tasks import task
 
+from . import partitions
 from .coverage import refresh_status
+from .importer import import_payments
+from .models import PembayaranImport
 
 log = logging.getLogger(__name__)
 
@@ -22,10 +25,8 @@ def refresh_status_task() -> dict:
 
     It first creates the coming months' bill-line partitions on PostgreSQL (``partitions.ensure_partitions``; the
     billing run creates its own month's too). A failure there is logged and does not stop the status refresh."""
-    from .partitions import ensure_partitions
-
     try:
-        created = ensure_partitions()
+        created = partitions.ensure_partitions()
     except Exception:
         log.exception("daily job: bill-line partitions not created")
         created = []
@@ -38,9 +39,6 @@ def refresh_status_task() -> dict:
 @task()
 def import_payments_task(batch_id: int, path: str, user_id: int | None) -> dict:
     """A payment file uploaded on the reconciliation page; the PembayaranImport row carries progress and result."""
-    from .importer import import_payments
-    from .models import PembayaranImport
-
     batch = PembayaranImport.objects.get(pk=batch_id)
     actor = get_user_model().objects.filter(pk=user_id).first() if user_id else None
     try:
