@@ -165,6 +165,22 @@ class RegionScopedQuerySet(models.QuerySet):
         return self if q is None else self.filter(q)
 
 
+class UploadQuerySet(models.QuerySet):
+    """Uploaded files and their runs (imports, reconciliations): a user sees the ones they started, and those for a
+    region inside their scope for ``region_action`` (a regency office follows its villages' imports); one with no
+    region is its starter's only. Superusers and national roles see all."""
+
+    region_action = "view"
+
+    def visible_to(self, user, action: str | None = None):
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        scope = region_scope(user, "region__code", action or self.region_action)
+        if scope is None:
+            return self
+        return self.filter(Q(actor=user) | (Q(region__isnull=False) & scope))
+
+
 class AuditEventQuerySet(models.QuerySet):
     """Audit rows are appended, never changed or deleted, by any path (admin, shell, services)."""
 

@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from lindung.accounts.models import region_scope
+from lindung.accounts.models import UploadQuerySet
 from lindung.common.fields import user_reference
 from lindung.participants.choices import SumberDana
 
 
-class ImportBatchQuerySet(models.QuerySet):
-    def visible_to(self, user, action: str = "view"):
-        """The imports a user started, and those for a region the user may see (a regency office follows its
-        villages' imports); an import with no region is its starter's only. Superusers see all."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        scope = region_scope(user, "region__code", action)
-        if scope is None:
-            return self
-        return self.filter(Q(actor=user) | (Q(region__isnull=False) & scope))
+class ImportBatchQuerySet(UploadQuerySet):
+    region_action = "view"
 
 
 class ImportBatch(models.Model):

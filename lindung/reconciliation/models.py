@@ -5,9 +5,14 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lindung.accounts.models import UploadQuerySet
 from lindung.common.fields import user_reference
 
 from . import rules
+
+
+class ReconciliationRunQuerySet(UploadQuerySet):
+    region_action = "reconcile"
 
 
 class ReconciliationRun(models.Model):
@@ -63,6 +68,8 @@ class ReconciliationRun(models.Model):
     error_file = models.FileField(upload_to="reconciliation/errors/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReconciliationRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

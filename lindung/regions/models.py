@@ -56,6 +56,18 @@ def _code_order_collation() -> bool:
     return collation in ("C", "POSIX") or collation.lower() in ("c.utf-8", "c.utf8")
 
 
+class RegionQuerySet(models.QuerySet):
+    def visible_to(self, user, action: str = "view"):
+        """The regions inside the user's scope for ``action`` (their own and everything under them), decided by
+        the same role table as every other ``visible_to`` (``accounts.models.region_scope``). The list of regions
+        itself is public reference data (Kemendagri): browsing it needs no scope; reports of people do."""
+        # A real cycle: accounts.models imports code_prefix_q from this module.
+        from lindung.accounts.models import region_scope
+
+        q = region_scope(user, "code", action)
+        return self if q is None else self.filter(q)
+
+
 class Region(models.Model):
     """One Kemendagri region; the dotted code is the primary key so scoping is a prefix filter."""
 
@@ -67,6 +79,8 @@ class Region(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     postal_code = models.CharField(max_length=5, blank=True)
+
+    objects = RegionQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]

@@ -95,9 +95,8 @@ def _memberships(actor, region_code: str | None):
 
 
 def visible_runs(user):
-    """A user sees the runs they started; superusers see all (as with imports)."""
-    qs = ReconciliationRun.objects.all()
-    return qs if user.is_superuser else qs.filter(actor=user)
+    """The runs the user started, and those of a region where the user may reconcile (as with imports)."""
+    return ReconciliationRun.objects.visible_to(user)
 
 
 # --------------------------------------------------------------------------------------------------------------
