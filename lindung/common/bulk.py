@@ -86,11 +86,20 @@ def chunks(items: list, size: int = CHUNK) -> Iterator[list]:
         yield items[start : start + size]
 
 
-def _copy(cursor, table: str, names: str, rows: list) -> None:
-    """PostgreSQL COPY of ``rows`` into ``table`` (quoted) ``names`` (quoted, comma-separated), in text format."""
+def _copy_into(cursor, table: str, names: str, texts: Iterable[str]) -> None:
+    """THE PostgreSQL COPY of Lindung: ``texts`` (blocks of COPY text lines) into ``table`` (quoted) ``names``
+    (quoted, comma-separated). Every bulk write goes through here (bulk_insert, bulk_insert_shared,
+    write_prepared)."""
     with cursor.cursor.copy("COPY {} ({}) FROM STDIN".format(table, names)) as copy:
-        for part in chunks(rows):
-            copy.write("".join(map(copy_line, part)))
+        for text in texts:
+            copy.write(text)
+
+
+def _copy(cursor, table: str, names: str, rows: list) -> None:
+    """COPY of ``rows`` (tuples), formatted a block at a time."""
+    _copy_into(
+        cursor, table, names, ("".join(map(copy_line, part)) for part in chunks(rows))
+    )
 
 
 def _copy_shared(
@@ -98,7 +107,8 @@ def _copy_shared(
 ) -> None:
     """Like ``_copy`` for (head, tail) rows: each distinct tail object is formatted once, not once per row."""
     tails: dict[int, str] = {}
-    with cursor.cursor.copy("COPY {} ({}) FROM STDIN".format(table, names)) as copy:
+
+    def blocks() -> Iterator[str]:
         for part in chunks(rows):
             out = []
             for head, tail in part:
@@ -106,7 +116,9 @@ def _copy_shared(
                 if text is None:
                     text = tails[id(tail)] = "\t" + copy_line(tail)
                 out.append(_copy_fields(head) + text)
-            copy.write("".join(out))
+            yield "".join(out)
+
+    _copy_into(cursor, table, names, blocks())
 
 
 @contextmanager
@@ -355,10 +367,7 @@ def write_prepared(prepared: Prepared) -> None:
     table, names = _table_and_names(connection, prepared.model, prepared.names)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(
-                "COPY {} ({}) FROM STDIN".format(table, names)
-            ) as copy:
-                copy.write(prepared.copy_text)
+            _copy_into(cursor, table, names, [prepared.copy_text])
             return
         _sqlite_insert(cursor, table, names, len(prepared.names), prepared.rows())
 

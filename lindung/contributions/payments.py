@@ -610,20 +610,32 @@ def _allocate(
     if bill.paid >= bill.total:
         bill.paid_on = payment.paid_at
     bill.save(update_fields=["paid", "paid_on"])
-    months = rules.months_late(bill.due_date, payment.paid_at)
+    fine = late_fee_for(alokasi, bill, to_iuran, book)
+    if fine is not None:
+        fine.save()
+
+
+def late_fee_for(
+    alokasi: Alokasi, bill: Tagihan, base: int, book: rules.RuleBook
+) -> Denda | None:
+    """The late fee an allocation owes (unsaved), or None: ``base`` (the contribution part it paid) × the rate in
+    force × the months late. The one fee rule for a single payment and for a bulk settlement alike.
+
+    PP 44/2015: the fine is borne by the employer and paid with the next month's contribution."""
+    months = rules.months_late(bill.due_date, alokasi.paid_at)
     rate = rules.late_fee_rate(bill.period, bill.segment, book)
-    fee = rules.late_fee(to_iuran, months, rate, book.setting(bill.period).rounding)
-    if fee:
-        # PP 44/2015: the fine is borne by the employer and paid with the next month's contribution.
-        Denda.objects.create(
-            payer_id=bill.payer_id,
-            source=bill,
-            alokasi=alokasi,
-            months=months,
-            rate=rate,
-            base=to_iuran,
-            amount=fee,
-        )
+    fee = rules.late_fee(base, months, rate, book.setting(bill.period).rounding)
+    if not fee:
+        return None
+    return Denda(
+        payer_id=bill.payer_id,
+        source=bill,
+        alokasi=alokasi,
+        months=months,
+        rate=rate,
+        base=base,
+        amount=fee,
+    )
 
 
 def allocate_payer(

@@ -19,10 +19,9 @@ from django.db.models import F
 from lindung.accounts.models import AuditEvent, actor_may
 from lindung.common import events
 
-from . import rules
 from .choices import PaymentStatus
 from .models import Alokasi, Denda, Payer, Pembayaran, Tagihan, TagihanLine
-from .payments import check_payment_date
+from .payments import check_payment_date, late_fee_for
 from .rulebook import load_rulebook
 
 CHUNK = 500
@@ -84,27 +83,13 @@ def settle_in_full(
                 for b in pb
             ]
         allocations = Alokasi.objects.bulk_create(allocations, batch_size=CHUNK)
-        fines = []
-        for alokasi in allocations:
-            bill = alokasi.tagihan
-            base = max(bill.iuran_total - bill.paid, 0)
-            months = rules.months_late(bill.due_date, alokasi.paid_at)
-            rate = rules.late_fee_rate(bill.period, bill.segment, book)
-            fee = rules.late_fee(base, months, rate, book.setting(bill.period).rounding)
-            if fee:
-                # PP 44/2015: the fine is borne by the employer and paid with the next month's contribution.
-                fines.append(
-                    Denda(
-                        payer_id=bill.payer_id,
-                        source=bill,
-                        alokasi=alokasi,
-                        months=months,
-                        rate=rate,
-                        base=base,
-                        amount=fee,
-                    )
-                )
-        Denda.objects.bulk_create(fines, batch_size=CHUNK)
+        fines = [
+            late_fee_for(
+                a, a.tagihan, max(a.tagihan.iuran_total - a.tagihan.paid, 0), book
+            )
+            for a in allocations
+        ]
+        Denda.objects.bulk_create([f for f in fines if f is not None], batch_size=CHUNK)
         by_day: dict[dt.date, list[int]] = defaultdict(list)
         for _payer_id, pb, day, _ref in plan:
             by_day[day] += [b.id for b in pb]

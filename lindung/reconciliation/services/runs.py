@@ -19,7 +19,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import connections, transaction
+from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -29,7 +29,7 @@ from lindung.accounts.models import (
     is_national,
     user_region_codes,
 )
-from lindung.common.bulk import bulk_insert, chunks, copy_line
+from lindung.common.bulk import bulk_insert, chunks, prepare_columns, write_prepared
 from lindung.common.nik import ZEROED, check_nik, nik_from_cell, zeroed_column
 from lindung.common.spreadsheet import SpreadsheetError, cell_text, is_blank, read_table
 from lindung.common.uploads import file_sha256
@@ -449,20 +449,16 @@ def _write_rows(run, out: list[tuple], processed: int, writer) -> None:
             bulk_insert(ReconciliationRow, _ROW_COLUMNS, out)
             ReconciliationRun.objects.filter(pk=run.pk).update(processed=processed)
         return
-    text = "".join(map(copy_line, out))
+    # Formatted here, sent by the writer (the same bulk API as the import: prepare now, write on the writer).
+    prepared = prepare_columns(
+        ReconciliationRow,
+        len(out),
+        {c: [r[i] for r in out] for i, c in enumerate(_ROW_COLUMNS)},
+    )
     pk = run.pk
 
     def job() -> None:
-        connection = connections["default"]
-        quote = connection.ops.quote_name
-        names = ", ".join(
-            quote(ReconciliationRow._meta.get_field(c).column) for c in _ROW_COLUMNS
-        )
-        sql = "COPY {} ({}) FROM STDIN".format(
-            quote(ReconciliationRow._meta.db_table), names
-        )
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            copy.write(text)
+        write_prepared(prepared)
         ReconciliationRun.objects.filter(pk=pk).update(processed=processed)
 
     writer.submit(job)
