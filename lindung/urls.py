@@ -20,6 +20,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", common_views.api_docs_redirect),
+    path("unduhan/<int:pk>/", common_views.export_job, name="export_job"),
+    path("unduhan/<int:pk>/berkas/", common_views.export_file, name="export_file"),
 ]
 
 handler400 = "lindung.common.views.bad_request"

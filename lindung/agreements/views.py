@@ -37,12 +37,16 @@ def pks_list(request):
             else:
                 messages.success(request, _("Saved."))
                 return redirect("agreements:list")
-    qs = PKS.objects.visible_to(request.user).select_related("kabupaten")
+    qs = pks_query(request.user, request.GET)
     if lists.wants_download(request):
         return lists.send(request, qs, PKS_EXPORT)
     listed = lists.paged(request, qs)
     context = _context(request.user, listed["page"], pks_form, action_form)
     return render(request, "agreements/list.html", {**context, **listed})
+
+
+def pks_query(user, params):
+    return PKS.objects.visible_to(user).select_related("kabupaten")
 
 
 PKS_EXPORT = lists.Export(
@@ -71,6 +75,8 @@ PKS_EXPORT = lists.Export(
     ],
     model="agreements.PKS",
     what="daftar PKS",
+    path="lindung.agreements.views.PKS_EXPORT",
+    query=pks_query,
 )
 
 

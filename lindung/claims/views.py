@@ -29,13 +29,9 @@ def _visible(request: HttpRequest):
 
 @login_required
 def klaim_list(request: HttpRequest) -> HttpResponse:
-    qs = _visible(request)
+    qs = claim_query(request.user, request.GET)
     status = request.GET.get("status", "")
     event = request.GET.get("event", "")
-    if status in Status.values:
-        qs = qs.filter(status=status)
-    if event in Event.values:
-        qs = qs.filter(event=event)
     context = {
         "status": status,
         "event": event,
@@ -44,6 +40,17 @@ def klaim_list(request: HttpRequest) -> HttpResponse:
         "can_submit": services.may(request.user, "submit"),
     }
     return lists.respond(request, qs, CLAIM_EXPORT, "claims/list.html", context)
+
+
+def claim_query(user, params):
+    qs = Klaim.objects.visible_to(user).select_related(
+        "kepesertaan__peserta", "kepesertaan__desa"
+    )
+    if params.get("status", "") in Status.values:
+        qs = qs.filter(status=params["status"])
+    if params.get("event", "") in Event.values:
+        qs = qs.filter(event=params["event"])
+    return qs
 
 
 CLAIM_EXPORT = lists.Export(
@@ -79,6 +86,8 @@ CLAIM_EXPORT = lists.Export(
     ],
     model="claims.Klaim",
     what="daftar klaim",
+    path="lindung.claims.views.CLAIM_EXPORT",
+    query=claim_query,
 )
 
 

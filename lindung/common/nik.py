@@ -1,4 +1,4 @@
-"""NIK checks (UU 23/2006 as amended by UU 24/2013; REGULATIONS.md §6) on top of lokal-id's ``parse_nik``.
+"""NIK checks (UU 23/2006 as amended by UU 24/2013; docs/regulations.md §6) on top of lokal-id's ``parse_nik``.
 
 NIK = PP KK CC DDMMYY SSSS: province, regency, kecamatan as issued, birth date with day + 40 for women, serial.
 The century is not encoded, so it is taken from the birth date the operator typed. Spreadsheet damage (a NIK typed

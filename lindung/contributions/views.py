@@ -47,19 +47,24 @@ from .tasks import import_payments_task
 @login_required
 def bills(request):
     """Bills visible to the user, by month and state; BPJS officers can run the month's billing here."""
-    form = forms.BillFilterForm(request.GET or None)
-    period = state = None
-    if form.is_valid():
-        period, state = form.cleaned_data["period"], form.cleaned_data["state"] or None
-    qs = services.tagihan_list(user=request.user, period=period, state=state)
+    qs = bill_query(request.user, request.GET)
     context = {
-        "form": form,
+        "form": forms.BillFilterForm(request.GET or None),
         "run_form": forms.BillingRunForm(
             initial={"period": f"{dt.date.today():%Y-%m}"}
         ),
         "can_bill": user_can(request.user, "bill"),
     }
     return lists.respond(request, qs, BILL_EXPORT, "contributions/bills.html", context)
+
+
+def bill_query(user, params):
+    """The bills the list shows for these filters (the page, its download and a background download alike)."""
+    form = forms.BillFilterForm(params or None)
+    period = state = None
+    if form.is_valid():
+        period, state = form.cleaned_data["period"], form.cleaned_data["state"] or None
+    return services.tagihan_list(user=user, period=period, state=state)
 
 
 BILL_STATES = {
@@ -94,6 +99,8 @@ BILL_EXPORT = lists.Export(
     ],
     model="contributions.Tagihan",
     what="daftar tagihan",
+    path="lindung.contributions.views.BILL_EXPORT",
+    query=bill_query,
 )
 
 
@@ -294,13 +301,18 @@ def _payment(request, pk: int):
 @login_required
 def payments(request):
     status = request.GET.get("status") or None
-    if status not in (None, *PaymentStatus.values):
-        status = None
-    qs = services.payment_list(user=request.user, status=status)
+    qs = payment_query(request.user, request.GET)
     context = {"status": status, "statuses": PaymentStatus.choices}
     return lists.respond(
         request, qs, PAYMENT_EXPORT, "contributions/payments.html", context
     )
+
+
+def payment_query(user, params):
+    status = params.get("status") or None
+    if status not in (None, *PaymentStatus.values):
+        status = None
+    return services.payment_list(user=user, status=status)
 
 
 PAYMENT_EXPORT = lists.Export(
@@ -335,6 +347,8 @@ PAYMENT_EXPORT = lists.Export(
     ],
     model="contributions.Pembayaran",
     what="daftar pembayaran",
+    path="lindung.contributions.views.PAYMENT_EXPORT",
+    query=payment_query,
 )
 
 

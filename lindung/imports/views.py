@@ -79,12 +79,17 @@ def start(request, pk: int):
 @login_required
 def batch_list(request):
     """Every import the user may follow, newest first, by state; downloadable like every list."""
-    qs = visible_batches(request.user)
+    qs = batch_query(request.user, request.GET)
     state = request.GET.get("state", "")
-    if state in ImportBatch.State.values:
-        qs = qs.filter(state=state)
     context = {"state": state, "states": ImportBatch.State.choices}
     return lists.respond(request, qs, BATCH_EXPORT, "imports/list.html", context)
+
+
+def batch_query(user, params):
+    qs = visible_batches(user)
+    if params.get("state", "") in ImportBatch.State.values:
+        qs = qs.filter(state=params["state"])
+    return qs
 
 
 BATCH_EXPORT = lists.Export(
@@ -129,6 +134,8 @@ BATCH_EXPORT = lists.Export(
     ],
     model="imports.ImportBatch",
     what="daftar impor",
+    path="lindung.imports.views.BATCH_EXPORT",
+    query=batch_query,
 )
 
 

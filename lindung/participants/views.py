@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lindung.accounts.models import user_can
+from lindung.common import lists
 from lindung.common.errors import message_of
-from lindung.common.exports import download
 from lindung.common.format import mask_nik
 from lindung.contributions.services import coverage_strip, paid_through
 
@@ -107,45 +107,50 @@ DOWNLOAD_HEADER = [
 def peserta_download(request):
     """The list as the filters show it, every row (not one page), as CSV or XLSX; NIK masked unless the user may
     unmask and asks to (``unmask=1``), which the export's audit row records."""
-    qs = filtered(request.user, request.GET)
-    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
-    unmask = request.GET.get("unmask") == "1" and user_can(request.user, "unmask")
-
-    def rows():
-        for k in qs.iterator(chunk_size=2000):
-            p = k.peserta
-            yield [
-                # Asked per row of the same role table (the user's regions are cached): reading the desa of
-                # every membership the user may unmask first was a second pass over the whole scope.
-                p.nik
-                if unmask and user_can(request.user, "unmask", k.desa_id)
-                else mask_nik(p.nik),
-                p.display_name,
-                p.birth_date.strftime("%d-%m-%Y"),
-                p.get_sex_display(),
-                k.get_kind_display(),
-                k.role_label,
-                k.desa_id,
-                k.desa.name,
-                k.get_sumber_dana_display(),
-                k.get_status_display(),
-                k.kpj,
-                k.registered_on.strftime("%d-%m-%Y"),
-            ]
-
-    return download(
-        request,
-        name="peserta-{}".format(timezone.localdate().isoformat()),
-        header=DOWNLOAD_HEADER,
-        rows=rows(),
-        count=qs.count(),
-        fmt=fmt,
-        model="participants.Kepesertaan",
-        note="unduh daftar peserta ({}){}".format(
-            request.GET.urlencode()[:150], ", NIK lengkap" if unmask else ""
-        ),
-        unmasked=unmask,
+    params = request.GET.copy()
+    if params.get("format") != "xlsx":
+        params["format"] = "csv"
+    request.GET = params
+    unmask = params.get("unmask") == "1" and user_can(request.user, "unmask")
+    return lists.send(
+        request, filtered(request.user, params), PARTICIPANT_EXPORT, unmasked=unmask
     )
+
+
+def _participant_rows(user, params, qs):
+    unmask = params.get("unmask") == "1" and user_can(user, "unmask")
+    for k in qs.iterator(chunk_size=2000):
+        p = k.peserta
+        yield [
+            # Asked per row of the same role table (the user's regions are cached): reading the desa of every
+            # membership the user may unmask first was a second pass over the whole scope.
+            p.nik
+            if unmask and user_can(user, "unmask", k.desa_id)
+            else mask_nik(p.nik),
+            p.display_name,
+            p.birth_date.strftime("%d-%m-%Y"),
+            p.get_sex_display(),
+            k.get_kind_display(),
+            k.role_label,
+            k.desa_id,
+            k.desa.name,
+            k.get_sumber_dana_display(),
+            k.get_status_display(),
+            k.kpj,
+            k.registered_on.strftime("%d-%m-%Y"),
+        ]
+
+
+PARTICIPANT_EXPORT = lists.Export(
+    name="peserta",
+    header=DOWNLOAD_HEADER,
+    row=None,
+    model="participants.Kepesertaan",
+    what="daftar peserta",
+    path="lindung.participants.views.PARTICIPANT_EXPORT",
+    query=filtered,
+    rows_for=_participant_rows,
+)
 
 
 def _get(request, pk: int) -> Kepesertaan:

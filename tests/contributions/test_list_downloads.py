@@ -110,3 +110,41 @@ def test_the_payment_list_pages_and_downloads_the_filtered_payments(
         ).count()
         == 2
     )
+
+
+def test_a_very_large_xlsx_is_built_in_the_background_with_its_progress(
+    client, bpjs_user, kabupaten_user, monkeypatch, settings, tmp_path
+):
+    from lindung.common import exports
+    from lindung.common.models import ExportJob
+
+    settings.MEDIA_ROOT = tmp_path
+    monkeypatch.setattr(exports, "MAX_XLSX_ROWS", 3)
+    make_kepesertaan()
+    for month in range(1, 8):
+        services.run_billing(actor=None, period=dt.date(2025, month, 1))
+    client.force_login(bpjs_user)
+    r = client.get(reverse("contributions:bills"), {"format": "xlsx"})
+    job = ExportJob.objects.get()
+    assert r.status_code == 302 and r["Location"] == reverse(
+        "export_job", args=[job.pk]
+    )
+    page = client.get(r["Location"]).content.decode()
+    assert job.user == bpjs_user and 'id="export-file"' in page  # built inline in tests
+    file = client.get(reverse("export_file", args=[job.pk]))
+    sheet = (
+        CalamineWorkbook.from_filelike(io.BytesIO(b"".join(file.streaming_content)))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
+    assert len(sheet) == 1 + 7 and sheet[0][0] == "Nomor Tagihan"
+    audit = AuditEvent.objects.get(action="export", model="contributions.Tagihan")
+    assert audit.changes["background"] == job.pk and audit.changes["rows"] == 7
+    # Only its requester sees it.
+    client.force_login(kabupaten_user)
+    assert client.get(reverse("export_job", args=[job.pk])).status_code == 404
+    assert client.get(reverse("export_file", args=[job.pk])).status_code == 404
+    # A CSV of any size is streamed at once.
+    client.force_login(bpjs_user)
+    r = client.get(reverse("contributions:bills"), {"format": "csv"})
+    assert r.status_code == 200 and ExportJob.objects.count() == 1
