@@ -4,7 +4,7 @@ Generates a registry of N memberships in NTT's villages (people with valid NIKs,
 paid; COPY on PostgreSQL, executemany on SQLite) and a BPJS list of N rows as CSV (98.5% of the memberships, with
 KPJ numbers missing here, status, paid-until, name differences; 1% people only at BPJS; 0.5% NIKs damaged by
 Excel). Then times ``services.reconcile`` (read, check, compare, write the per-row results) and ``services.summary``
-(the INTERFACES.md JSON), and a naive loop (per row: person, membership, ``coverage.paid_through``, one INSERT;
+(the docs/interfaces.md JSON), and a naive loop (per row: person, membership, ``coverage.paid_through``, one INSERT;
 per membership a lookup for the missing ones) on a sample, extrapolated to N.
 
 Use a scratch database (its participant, bill and reconciliation tables are emptied):

@@ -86,7 +86,7 @@ def lapse_sentences(
     grace_covered: bool,
     retroactive_cover: bool,
 ) -> list[str]:
-    """BPU: the month's cover and the lapse to *nonaktif* (REGULATIONS.md §3, ``IuranSetting``). PU memberships do
+    """BPU: the month's cover and the lapse to *nonaktif* (docs/regulations.md §3, ``IuranSetting``). PU memberships do
     not lapse for non-payment; the employer pays a fine instead."""
     if segment != "bpu":
         return []

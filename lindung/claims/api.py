@@ -1,4 +1,4 @@
-"""``POST /api/v1/claims/quote`` (INTERFACES.md "Claim quote"), claim lists scoped by region, and
+"""``POST /api/v1/claims/quote`` (docs/interfaces.md "Claim quote"), claim lists scoped by region, and
 ``POST /api/v1/claims/{id}/status`` (the same workflow service as the claim page; docs/claims.md)."""
 
 from __future__ import annotations
@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from ninja import Body, Router, Schema
+from ninja import Body, Query, Router, Schema
 
-from . import services
+from . import filters, services
 from .models import Klaim
 
 router = Router(tags=["claims"])
@@ -27,7 +27,7 @@ EXAMPLE = {
     "/quote", summary="Quote one claim case or a JSON array of cases (same order)"
 )
 def quote(request, payload: Any = Body(..., examples=[EXAMPLE, [EXAMPLE]])):  # noqa: B008
-    """Cases and results as in INTERFACES.md "Claim quote"; with ``nik`` the registry fills in the facts."""
+    """Cases and results as in docs/interfaces.md "Claim quote"; with ``nik`` the registry fills in the facts."""
     return services.quote_claims(payload, user=request.user)
 
 
@@ -77,11 +77,17 @@ _RELATED = ("kepesertaan", "verified_by", "approved_by")
     response=list[KlaimOut],
     summary="Claims in your regions, optionally ?status=diajukan|…",
 )
-def list_klaim(request, status: str | None = None):
-    qs = Klaim.objects.visible_to(request.user).select_related(*_RELATED)
-    if status:
-        qs = qs.filter(status=status)
-    return [_out(k) for k in qs[:500]]
+def list_klaim(
+    request,
+    status: str | None = None,
+    event: str | None = None,
+    limit: int = Query(200, ge=1, le=1000),
+    offset: int = Query(0, ge=0, le=100_000_000),
+):
+    # The page's filters (claims.filters); pages by limit/offset like the bill and payment lists.
+    params = {k: v for k, v in (("status", status), ("event", event)) if v}
+    qs = filters.claims(request.user, params).select_related(*_RELATED)
+    return [_out(k) for k in qs[offset : offset + limit]]
 
 
 @router.get("/{klaim_id}", summary="One claim with its quote")

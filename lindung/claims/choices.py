@@ -1,4 +1,4 @@
-"""Choices for claims; values are the codes of INTERFACES.md "Claim quote"."""
+"""Choices for claims; values are the codes of docs/interfaces.md "Claim quote"."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ DEATH_EVENTS = frozenset({Event.JKM, Event.JKK_DEATH})
 
 
 class Level(models.TextChoices):
-    """A child's school level (INTERFACES.md ``children[].level``)."""
+    """A child's school level (docs/interfaces.md ``children[].level``)."""
 
     BELUM_SEKOLAH = "belum_sekolah", _("Not yet at school")
     TK = "tk", "TK"

@@ -21,7 +21,7 @@ class VersionedQuerySet(models.QuerySet):
 
 
 class BenefitTable(models.Model):
-    """One figure of the benefit rules (REGULATIONS.md §2), valid from/to a date; a BPJS administrator edits it.
+    """One figure of the benefit rules (docs/regulations.md §2), valid from/to a date; a BPJS administrator edits it.
 
     ``unit`` says how the rules read ``value``: Rupiah, a multiple of the monthly wage, a percentage, months…
     """
@@ -60,7 +60,7 @@ class BenefitTable(models.Model):
 
 
 class ScholarshipRate(models.Model):
-    """Scholarship per school level and year, and for how many years (REGULATIONS.md §2.3)."""
+    """Scholarship per school level and year, and for how many years (docs/regulations.md §2.3)."""
 
     level = models.CharField(max_length=15, choices=Level.choices)
     order = models.PositiveSmallIntegerField()

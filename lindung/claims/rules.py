@@ -1,7 +1,7 @@
 """Benefit rules for JKK, JKM and the scholarship, as pure functions (no ORM, no request).
 
 Every figure comes from the benefit tables (rows in force on the incident date, see ``Tables``); this module only
-knows how the figures combine (REGULATIONS.md §2). User-facing messages are Indonesian.
+knows how the figures combine (docs/regulations.md §2). User-facing messages are Indonesian.
 """
 
 from __future__ import annotations
@@ -118,7 +118,7 @@ class Child:
 
 @dataclass
 class Case:
-    """A validated claim case (INTERFACES.md "Claim quote")."""
+    """A validated claim case (docs/interfaces.md "Claim quote")."""
 
     event: str
     incident_date: dt.date
@@ -291,7 +291,7 @@ def _check_event_fields(case: Case) -> None:
 
 
 def _rupiah(value: Decimal) -> int:
-    # REGULATIONS.md §1.4: whole rupiah, half up (UNCERTAIN, same rule as contributions).
+    # docs/regulations.md §1.4: whole rupiah, half up (UNCERTAIN, same rule as contributions).
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
@@ -772,7 +772,7 @@ def scholarship_ceiling(tables: Tables) -> int:
 
 
 def quote(case: Case, tables: Tables) -> dict:
-    """The claim quote (INTERFACES.md "Claim quote"): items, total, scholarship and the conditions checked."""
+    """The claim quote (docs/interfaces.md "Claim quote"): items, total, scholarship and the conditions checked."""
     conds = claim_conditions(case, tables)
     eligible = all(c["met"] for c in conds if c["blocking"])
     items = benefit_items(case, tables) if eligible else []

@@ -207,7 +207,7 @@ def _merge_registry(case: dict, *, user) -> tuple[dict, Kepesertaan | None]:
     incident = rules.parse_date(case, "incident_date", required=True)
     kepesertaan = find_kepesertaan(case["nik"], user=user)
     facts = registry_facts(kepesertaan, incident)
-    # INTERFACES.md: fields given explicitly win over the registry.
+    # docs/interfaces.md: fields given explicitly win over the registry.
     merged = {**facts, **{k: v for k, v in case.items() if v is not None}}
     if "covered" not in merged:
         raise ValidationError(
@@ -218,7 +218,7 @@ def _merge_registry(case: dict, *, user) -> tuple[dict, Kepesertaan | None]:
 
 
 def quote_claim(case: dict, *, user=None, today: dt.date | None = None) -> dict:
-    """Quote one claim case (INTERFACES.md "Claim quote"); bad input raises ValidationError in Indonesian.
+    """Quote one claim case (docs/interfaces.md "Claim quote"); bad input raises ValidationError in Indonesian.
 
     With ``nik`` the wage, segment, contribution months, coverage and arrears come from the registry (within
     ``user``'s regions when a user is given; Http404 when the NIK is not there).

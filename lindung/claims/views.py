@@ -15,7 +15,7 @@ from lindung.common import lists
 from lindung.common.errors import message_of
 from lindung.common.format import mask_nik
 
-from . import rules, services
+from . import filters, rules, services
 from .choices import Event, Level, Status
 from .forms import KlaimForm
 from .models import Beasiswa, Klaim, KlaimDokumen
@@ -29,7 +29,7 @@ def _visible(request: HttpRequest):
 
 @login_required
 def klaim_list(request: HttpRequest) -> HttpResponse:
-    qs = claim_query(request.user, request.GET)
+    qs = filters.claims(request.user, request.GET)
     status = request.GET.get("status", "")
     event = request.GET.get("event", "")
     context = {
@@ -40,17 +40,6 @@ def klaim_list(request: HttpRequest) -> HttpResponse:
         "can_submit": services.may(request.user, "submit"),
     }
     return lists.respond(request, qs, CLAIM_EXPORT, "claims/list.html", context)
-
-
-def claim_query(user, params):
-    qs = Klaim.objects.visible_to(user).select_related(
-        "kepesertaan__peserta", "kepesertaan__desa"
-    )
-    if params.get("status", "") in Status.values:
-        qs = qs.filter(status=params["status"])
-    if params.get("event", "") in Event.values:
-        qs = qs.filter(event=params["event"])
-    return qs
 
 
 CLAIM_EXPORT = lists.Export(
@@ -87,7 +76,7 @@ CLAIM_EXPORT = lists.Export(
     model="claims.Klaim",
     what="daftar klaim",
     path="lindung.claims.views.CLAIM_EXPORT",
-    query=claim_query,
+    query=filters.claims,
 )
 
 

@@ -31,7 +31,7 @@ def _json_body(request):
 
 @router.post(
     "/iuran/quote",
-    summary="Contribution quote: one case or an array of cases (INTERFACES.md)",
+    summary="Contribution quote: one case or an array of cases (docs/interfaces.md)",
     openapi_extra={
         "requestBody": {
             "content": {

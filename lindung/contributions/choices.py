@@ -1,4 +1,4 @@
-"""Choices for contributions; values are the codes of INTERFACES.md (segment, programme, funding)."""
+"""Choices for contributions; values are the codes of docs/interfaces.md (segment, programme, funding)."""
 
 from __future__ import annotations
 

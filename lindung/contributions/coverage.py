@@ -1,4 +1,4 @@
-"""Coverage, derived from paid bill lines and never typed in (REGULATIONS.md §3).
+"""Coverage, derived from paid bill lines and never typed in (docs/regulations.md §3).
 
 A membership is protected in month M when M's bill line is fully paid. Settings (``IuranSetting`` rows):
 - ``retroactive_cover`` off (default): a BPU month paid after the month ended does not become covered (a PU month is
@@ -260,7 +260,7 @@ def _set_status(actor, qs: QuerySet, status: str, reason: str) -> int:
 
 def refresh_status(*, actor, as_of: dt.date) -> dict:
     """Set memberships *aktif* when their month is covered (PU: this or last month, paid in arrears) and BPU
-    memberships *nonaktif* after ``bpu_lapse_months`` consecutive unpaid months (REGULATIONS.md §3)."""
+    memberships *nonaktif* after ``bpu_lapse_months`` consecutive unpaid months (docs/regulations.md §3)."""
     month = rules.month_start(as_of)
     setting = current_setting(month)
     previous = rules.add_months(month, -1)

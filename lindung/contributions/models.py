@@ -2,7 +2,7 @@
 
 Rules (tariffs, BPU income brackets, wage caps, relief periods, late-fee rules, settings) are rows with
 ``valid_from``/``valid_to`` (inclusive; empty ``valid_to`` = still in force), a ``confirmed`` flag and the source text
-(REGULATIONS.md §1). Unconfirmed rows are shown in the UI as "menunggu konfirmasi".
+(docs/regulations.md §1). Unconfirmed rows are shown in the UI as "menunggu konfirmasi".
 """
 
 from __future__ import annotations
@@ -152,7 +152,7 @@ class LateFeeRule(Versioned):
 
 
 class IuranSetting(Versioned):
-    """Settings the sources leave open (REGULATIONS.md §1.4 and §3): rounding, lapse, grace, retroactive cover."""
+    """Settings the sources leave open (docs/regulations.md §1.4 and §3): rounding, lapse, grace, retroactive cover."""
 
     rounding = models.CharField(
         max_length=8, choices=Rounding.choices, default=Rounding.HALF_UP

@@ -1,7 +1,7 @@
 """Pure contribution rules (no ORM): the quote, BPU brackets, relief, due dates, late fees, payer of a funding source.
 
 The rule rows come in as plain ``RuleBook`` data (loaded by ``services.load_rulebook``), so every figure of
-REGULATIONS.md §7 can be tested here without a database.
+docs/regulations.md §7 can be tested here without a database.
 """
 
 from __future__ import annotations
@@ -203,7 +203,7 @@ class RuleBook:
 
 @dataclass(frozen=True)
 class Case:
-    """One quote case (INTERFACES.md "Contribution quote")."""
+    """One quote case (docs/interfaces.md "Contribution quote")."""
 
     segment: str
     wage: int | None
@@ -296,7 +296,7 @@ def parse_case(data) -> Case:
 
 
 def round_rupiah(value: Decimal, mode: str = "half_up") -> int:
-    """Whole rupiah (REGULATIONS.md §1.4: per programme, half up by default; a setting)."""
+    """Whole rupiah (docs/regulations.md §1.4: per programme, half up by default; a setting)."""
     return int(
         Decimal(value).quantize(Decimal(1), rounding=_ROUNDING.get(mode, ROUND_HALF_UP))
     )
@@ -382,7 +382,7 @@ def _line(case: Case, programme: str, book: RuleBook, setting: SettingRow) -> di
 
 
 def quote(case: Case, book: RuleBook) -> dict:
-    """The contribution for one case and month (INTERFACES.md "Contribution quote")."""
+    """The contribution for one case and month (docs/interfaces.md "Contribution quote")."""
     setting = book.setting(case.period)
     lines = [_line(case, p, book, setting) for p in case.programmes]
     warnings = []
@@ -468,7 +468,7 @@ def months_late(due: dt.date, paid_at: dt.date) -> int:
 
 
 def late_fee_rate(period: dt.date, segment: str, book: RuleBook) -> Decimal:
-    """2% per month for PU, 0.5% for PP 49/2020 months; BPU pays no fine (REGULATIONS.md §1.1, §1.2, §1.3)."""
+    """2% per month for PU, 0.5% for PP 49/2020 months; BPU pays no fine (docs/regulations.md §1.1, §1.2, §1.3)."""
     rule = book.late_fee_rule(segment, period)
     rate = rule.rate_per_month if rule else Decimal(0)
     relief = book.period_relief(segment, period)

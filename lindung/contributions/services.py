@@ -56,7 +56,7 @@ def _public(result: dict) -> dict:
 
 
 def quote_iuran(case: dict, *, book: rules.RuleBook | None = None) -> dict:
-    """INTERFACES.md "Contribution quote" for one case; bad input raises ``ValidationError`` (Indonesian)."""
+    """docs/interfaces.md "Contribution quote" for one case; bad input raises ``ValidationError`` (Indonesian)."""
     try:
         return _public(rules.quote(rules.parse_case(case), book or load_rulebook()))
     except rules.CaseError as exc:

@@ -1,4 +1,4 @@
-"""Import API: POST a spreadsheet (multipart) → the INTERFACES.md summary; GET a batch's state and counts."""
+"""Import API: POST a spreadsheet (multipart) → the docs/interfaces.md summary; GET a batch's state and counts."""
 
 from __future__ import annotations
 

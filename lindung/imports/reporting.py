@@ -120,7 +120,7 @@ def error_file_path(batch: ImportBatch) -> Path | None:
 
 
 def summary(batch: ImportBatch, *, all_errors: bool = True) -> dict:
-    """INTERFACES.md shape: total, inserted, updated, unchanged, rejected, errors[{row, column, message}]."""
+    """docs/interfaces.md shape: total, inserted, updated, unchanged, rejected, errors[{row, column, message}]."""
     data = batch.summary()
     if all_errors and getattr(batch, "all_errors", None) is not None:
         data["errors"] = batch.all_errors

@@ -1,6 +1,6 @@
 """Bulk import of participants from XLSX/XLS/ODS/CSV: one code path for the CLI, the web upload and the API.
 
-Pipeline (STYLE.md §4): read with calamine → map the header → chunks of 10,000–50,000 rows, each validated with the
+Pipeline (docs/architecture.md, Conventions): read with calamine → map the header → chunks of 10,000–50,000 rows, each validated with the
 same rules as the form (``participants.rules.RowCleaner``), compared with the registry by set-based lookups, and
 written in one transaction together with the batch's counters. On PostgreSQL a file of several chunks is written by a
 second connection in a thread (``common.writer``) while the next chunk is validated. A crash leaves earlier chunks

@@ -1,4 +1,4 @@
-"""Choices for participants; values are the codes used in files, the API and INTERFACES.md."""
+"""Choices for participants; values are the codes used in files, the API and docs/interfaces.md."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ class Sex(models.TextChoices):
 
 
 class Jabatan(models.TextChoices):
-    """Permendagri 84/2015; kepala desa and BPD members are covered in practice (REGULATIONS.md §4.1)."""
+    """Permendagri 84/2015; kepala desa and BPD members are covered in practice (docs/regulations.md §4.1)."""
 
     KEPALA_DESA = "kepala_desa", "Kepala Desa"
     SEKRETARIS_DESA = "sekretaris_desa", "Sekretaris Desa"
@@ -32,7 +32,7 @@ class Jabatan(models.TextChoices):
     ANGGOTA_BPD = "anggota_bpd", "Anggota BPD"
 
 
-# One holder per desa at a time (MODEL.md; Permendagri 84/2015); kaur, kasi and kepala dusun vary in number.
+# One holder per desa at a time (docs/architecture.md, Domain model; Permendagri 84/2015); kaur, kasi and kepala dusun vary in number.
 SINGLE_HOLDER_JABATAN = frozenset({Jabatan.KEPALA_DESA, Jabatan.SEKRETARIS_DESA})
 
 
@@ -54,7 +54,7 @@ TRANSPORT_PEKERJAAN = frozenset({Pekerjaan.OJEK})
 
 
 class SumberDana(models.TextChoices):
-    """Funding source = who pays. Codes as in INTERFACES.md ``funding``."""
+    """Funding source = who pays. Codes as in docs/interfaces.md ``funding``."""
 
     DANA_DESA = "dana_desa", "Dana Desa"
     ADD = "add", "Alokasi Dana Desa (ADD)"

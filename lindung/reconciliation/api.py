@@ -1,4 +1,4 @@
-"""Reconciliation API: POST BPJS's list (multipart) → the INTERFACES.md summary; GET a run's summary.
+"""Reconciliation API: POST BPJS's list (multipart) → the docs/interfaces.md summary; GET a run's summary.
 
 A list of up to ``services.INLINE_ROWS`` rows is reconciled inside the request (200 and the summary, the run's id in
 the ``Location`` header); a larger one is queued (202 with ``{"id", "state"}``): poll ``GET /{id}``, which answers the

@@ -2,7 +2,7 @@
 
 Columns (BPJS has no public layout, so headers are read tolerantly, as the participant import reads village files),
 cell parsers (status, paid-until month) and the classification of one BPJS row against Lindung's membership.
-Messages are Indonesian (shown to officers); class names are the INTERFACES.md codes.
+Messages are Indonesian (shown to officers); class names are the docs/interfaces.md codes.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from lindung.common.spreadsheet import cell_text
 from lindung.participants.rules import normalize_text, split_titles
 
 # --------------------------------------------------------------------------------------------------------------
-# Classes (INTERFACES.md "Reconciliation with BPJS's list").
+# Classes (docs/interfaces.md "Reconciliation with BPJS's list").
 # --------------------------------------------------------------------------------------------------------------
 
 COCOK = "cocok"
@@ -45,7 +45,7 @@ CLASS_LABELS = {
     HANYA_DI_LINDUNG: "Hanya di Lindung",
 }
 
-# The two directions of status_berbeda, named in ``detail`` (INTERFACES.md).
+# The two directions of status_berbeda, named in ``detail`` (docs/interfaces.md).
 PROTECTED_HERE = "terlindungi di Lindung, nonaktif di BPJS"
 PROTECTED_THERE = "tidak terlindungi di Lindung, aktif di BPJS"
 ENDED_THERE = "belum berhenti di Lindung, berhenti di BPJS"

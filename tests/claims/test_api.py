@@ -1,4 +1,4 @@
-"""POST /api/v1/claims/quote and `lindung claims quote`: REGULATIONS.md §7 figures 11–21 through the interfaces."""
+"""POST /api/v1/claims/quote and `lindung claims quote`: docs/regulations.md §7 figures 11–21 through the interfaces."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Benefit rules without a database: REGULATIONS.md §7 figures 11–21 from the same data the migration loads."""
+"""Benefit rules without a database: docs/regulations.md §7 figures 11–21 from the same data the migration loads."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""POST /api/v1/iuran/quote (INTERFACES.md) and the other contribution endpoints, with region scoping."""
+"""POST /api/v1/iuran/quote (docs/interfaces.md) and the other contribution endpoints, with region scoping."""
 
 from __future__ import annotations
 

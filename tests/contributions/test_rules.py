@@ -1,4 +1,4 @@
-"""REGULATIONS.md §7 figures 1–10 through the pure rules, on the rule rows the data migration ships (no DB)."""
+"""docs/regulations.md §7 figures 1–10 through the pure rules, on the rule rows the data migration ships (no DB)."""
 
 from __future__ import annotations
 

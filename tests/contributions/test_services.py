@@ -1,4 +1,4 @@
-"""Billing, payments, late fees, coverage and status (REGULATIONS.md §3, figure 21) through the services."""
+"""Billing, payments, late fees, coverage and status (docs/regulations.md §3, figure 21) through the services."""
 
 from __future__ import annotations
 

@@ -114,7 +114,7 @@ def test_unreadable_file_exits_non_zero_with_one_line_on_stderr(tmp_path):
         "--json",
     ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env)
-    # INTERFACES.md: a file refused whole still prints one JSON object {"error": …} and exits non-zero.
+    # docs/interfaces.md: a file refused whole still prints one JSON object {"error": …} and exits non-zero.
     assert done.returncode != 0 and list(json.loads(done.stdout)) == ["error"]
     assert "spreadsheet" in json.loads(done.stdout)["error"]
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr

@@ -1,4 +1,4 @@
-"""The authorization matrix, generated: role × the record's region × endpoint (STYLE.md §8)."""
+"""The authorization matrix, generated: role × the record's region × endpoint (docs/architecture.md, Conventions)."""
 
 from __future__ import annotations
 

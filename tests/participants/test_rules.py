@@ -15,7 +15,7 @@ from lindung.participants.choices import Kind
 
 D = dt.date
 
-# ---- REGULATIONS.md §7 figure 22 ------------------------------------------------------------------------------
+# ---- docs/regulations.md §7 figure 22 ------------------------------------------------------------------------
 
 
 def test_figure_22_female_nik_decodes_region_sex_date_and_serial():

@@ -1,4 +1,4 @@
-"""Authorization matrix across apps, generated: role × (own region, other region) × endpoint (STYLE.md §8).
+"""Authorization matrix across apps, generated: role × (own region, other region) × endpoint (docs/architecture.md, Conventions).
 
 Objects live in desa X (53.01.04.2003, Kab. Kupang) and desa Y (53.18.01.2001, Sumba Barat Daya). Every page and API
 endpoint that reads region-bound data by id must answer 200 inside the user's scope and 403/404 outside it (no IDOR);

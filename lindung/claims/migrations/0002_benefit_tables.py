@@ -1,4 +1,4 @@
-"""Load the benefit tables, scholarship rates and document checklist (REGULATIONS.md §2) as data rows."""
+"""Load the benefit tables, scholarship rates and document checklist (docs/regulations.md §2) as data rows."""
 
 from __future__ import annotations
 

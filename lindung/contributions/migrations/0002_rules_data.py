@@ -1,4 +1,4 @@
-"""Load the contribution rules of REGULATIONS.md §1 as data rows (editable afterwards in Django admin)."""
+"""Load the contribution rules of docs/regulations.md §1 as data rows (editable afterwards in Django admin)."""
 
 from __future__ import annotations
 

@@ -436,7 +436,7 @@ def parse_bool(value: object) -> bool:
 
 
 def parse_kpj(value: object) -> tuple[str, str | None]:
-    """KPJ card number: digits only (REGULATIONS.md §6); length other than 11 is a warning, not a refusal."""
+    """KPJ card number: digits only (docs/regulations.md §6); length other than 11 is a warning, not a refusal."""
     text = cell_text(value).replace(" ", "").replace("-", "").replace(".", "")
     if not text:
         return "", None

@@ -1,4 +1,4 @@
-"""Age limits for participants: versioned rows in ``data/age_limits.json`` (see docs/regulations.md, "Age limits")."""
+"""Age limits for participants: versioned rows in ``data/age_limits.json`` (see docs/regulations.md §2.4, "Age limits")."""
 
 from __future__ import annotations
 

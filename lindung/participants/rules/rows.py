@@ -500,7 +500,7 @@ class RowCleaner:
         except VillageError as exc:
             return exc
         if self.kind == Kind.PERANGKAT and not village.is_desa:
-            # Only a desa has perangkat desa; kelurahan staff are civil servants (MODEL.md).
+            # Only a desa has perangkat desa; kelurahan staff are civil servants (docs/architecture.md, Domain model).
             return VillageError(
                 "{} adalah kelurahan; perangkat desa hanya ada di desa".format(
                     village.describe()
@@ -556,7 +556,7 @@ def membership_values(record: Record) -> dict[str, object]:
 
 
 def decide(record: Record, existing: Existing | None) -> Decision:
-    """insert / update / unchanged, or a conflict: one person has one active membership (MODEL.md)."""
+    """insert / update / unchanged, or a conflict: one person has one active membership (docs/architecture.md, Domain model)."""
     if existing is None:
         return Decision("insert")
     person = {f: getattr(record, f) for f in PESERTA_FIELDS if f in record.given}
@@ -593,7 +593,7 @@ def decide(record: Record, existing: Existing | None) -> Decision:
 def single_holder_conflict(
     record: Record, holders: Mapping[tuple[str, str], str]
 ) -> str | None:
-    """One kepala desa and one sekretaris desa per desa at a time (MODEL.md; Permendagri 84/2015).
+    """One kepala desa and one sekretaris desa per desa at a time (docs/architecture.md, Domain model; Permendagri 84/2015).
 
     ``holders`` maps (desa, jabatan) → NIK of the current active holder.
     """

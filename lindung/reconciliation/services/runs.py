@@ -668,7 +668,7 @@ def _clear_marks(run, actor, matched: set[int]) -> None:
 
 
 def _audit_bulk(actor, action: str, rows: list[tuple[int, str, dict]], note: str):
-    """One audit row per membership (bulk writes fire no signals; STYLE.md §5)."""
+    """One audit row per membership (bulk writes fire no signals; docs/architecture.md, Conventions)."""
     user = actor if getattr(actor, "pk", None) else None
     AuditEvent.objects.bulk_create(
         [

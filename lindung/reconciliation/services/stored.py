@@ -90,7 +90,7 @@ def run_stored(run_id: int) -> ReconciliationRun:
 
 
 def summary(run: ReconciliationRun) -> dict:
-    """The INTERFACES.md JSON: total, rejected, outside_scope, classes, rows, missing, errors. Right after a run
+    """The docs/interfaces.md JSON: total, rejected, outside_scope, classes, rows, missing, errors. Right after a run
     it is built from what the run kept in memory; otherwise from the stored rows (the same content and order)."""
     memory = getattr(run, "in_memory", None)
     if memory is not None:

@@ -22,13 +22,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         quote = sub.add_parser(
-            "quote", help=_("one case or an array of cases (INTERFACES.md)")
+            "quote", help=_("one case or an array of cases (docs/interfaces.md)")
         )
         quote.add_argument(
             "--input", required=True, help=_("JSON file: one case or an array")
         )
         quote.add_argument(
-            "--json", action="store_true", help=_("print JSON (INTERFACES.md shape)")
+            "--json",
+            action="store_true",
+            help=_("print JSON (docs/interfaces.md shape)"),
         )
         status = sub.add_parser(
             "status", help=_("set kepesertaan aktif/nonaktif from paid contributions")

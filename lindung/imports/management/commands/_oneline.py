@@ -1,4 +1,4 @@
-"""Argument errors as one line on stderr (INTERFACES.md: bad input → one-line message, non-zero exit)."""
+"""Argument errors as one line on stderr (docs/interfaces.md: bad input → one-line message, non-zero exit)."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ from ._oneline import one_line_errors
 
 class Command(BaseCommand):
     help = _(
-        "Impor spreadsheet peserta (XLSX/XLS/ODS/CSV); mencetak ringkasan (--json: format INTERFACES.md)."
+        "Impor spreadsheet peserta (XLSX/XLS/ODS/CSV); mencetak ringkasan (--json: format docs/interfaces.md)."
     )
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs):
@@ -94,7 +94,7 @@ class Command(BaseCommand):
             )
         except (ImportFileError, PermissionDenied) as exc:
             if opts["json"]:
-                # INTERFACES.md: a file refused as a whole still prints one JSON object, and exits non-zero.
+                # docs/interfaces.md: a file refused as a whole still prints one JSON object, and exits non-zero.
                 self.stdout.write(json.dumps({"error": str(exc)}, ensure_ascii=False))
             raise CommandError(str(exc)) from None
         if progress:

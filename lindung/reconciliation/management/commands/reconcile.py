@@ -17,7 +17,7 @@ from lindung.reconciliation import rules, services
 class Command(BaseCommand):
     help = _(
         "Rekonsiliasi daftar peserta BPJS Ketenagakerjaan dengan data Lindung; "
-        "mencetak ringkasan (--json: format INTERFACES.md)."
+        "mencetak ringkasan (--json: format docs/interfaces.md)."
     )
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs):
@@ -54,7 +54,7 @@ class Command(BaseCommand):
             )
         except (services.ReconcileError, PermissionDenied, CommandError) as exc:
             if opts["json"]:
-                # INTERFACES.md: a file refused as a whole still prints one JSON object, and exits non-zero.
+                # docs/interfaces.md: a file refused as a whole still prints one JSON object, and exits non-zero.
                 self.stdout.write(json.dumps({"error": str(exc)}, ensure_ascii=False))
             raise CommandError(str(exc)) from None
         data = services.summary(run)
