@@ -782,3 +782,18 @@ def test_nul_characters_are_dropped_before_anything_is_stored_or_quoted():
 )
 def test_a_nik_column_cut_by_excel_is_told_by_its_share_of_final_zeros(values, cut):
     assert zeroed_column(values) is cut
+
+
+def test_a_bpu_applicant_must_be_under_65():
+    import datetime as dt
+
+    from lindung.participants.rules.limits import age_problem
+
+    day = dt.date(2026, 12, 1)
+    assert age_problem("rentan", dt.date(1962, 12, 2), day) is None  # 64
+    assert "di bawah 65 tahun" in age_problem(
+        "rentan", dt.date(1961, 12, 1), day
+    )  # 65 today
+    assert (
+        age_problem("perangkat", dt.date(1950, 1, 1), day) is None
+    )  # no maximum for wage earners

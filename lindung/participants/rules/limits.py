@@ -15,7 +15,8 @@ AGE_LIMITS_FILE = Path(__file__).resolve().parent.parent / "data" / "age_limits.
 class AgeLimit:
     kind: str
     min_age: int | None
-    max_age: int | None
+    max_age: int | None  # the oldest age allowed
+    under_age: int | None  # or: must be under this age ("di bawah 65 tahun")
     valid_from: dt.date
     valid_to: dt.date | None
     basis: str
@@ -30,6 +31,7 @@ def age_limits() -> tuple[AgeLimit, ...]:
             kind=row["kind"],
             min_age=row.get("min_age"),
             max_age=row.get("max_age"),
+            under_age=row.get("under_age"),
             valid_from=dt.date.fromisoformat(row["valid_from"]),
             valid_to=dt.date.fromisoformat(row["valid_to"])
             if row.get("valid_to")
@@ -85,5 +87,9 @@ def age_problem(
     if limit.max_age is not None and age > limit.max_age:
         return "umur {} tahun, di atas batas maksimal {} tahun untuk peserta bukan penerima upah".format(
             age, limit.max_age
+        )
+    if limit.under_age is not None and age >= limit.under_age:
+        return "umur {} tahun, di atas batas maksimal: peserta bukan penerima upah harus berumur di bawah {} tahun saat mendaftar".format(
+            age, limit.under_age
         )
     return None
