@@ -81,8 +81,42 @@ def _chunk_job(batch: ImportBatch, chunk: list[_Row], actor, dry_run: bool):
         return save_counts
     today, now = timezone.localdate(), timezone.now()
     user_id = actor.pk if getattr(actor, "pk", None) else None
-    note = "impor #{} baris {}"
     inserted = [r for r in chunk if r.outcome == "inserted"]
+    ended = [r for r in chunk if r.ends is not None]
+    people = _new_people(inserted)
+    members = _new_members(batch, inserted, today)
+    history = _first_status(batch, members, user_id)
+    update_people = _people_updates(
+        [
+            r
+            for r in chunk
+            if r.outcome in ("inserted", "updated") and r.decision.peserta_changes
+        ],
+        now,
+    )
+    update_members = _member_updates(
+        [r for r in chunk if r.outcome == "updated" and r.decision.membership_changes],
+        batch,
+        now,
+    )
+    end_members = _member_endings(ended, batch, user_id, now)
+    audit = _audit_rows(batch, chunk, inserted, ended, user_id)
+
+    def job() -> None:
+        write_prepared(people)
+        update_people()
+        write_prepared(members)
+        write_prepared(history)
+        update_members()
+        end_members()
+        write_prepared(audit)
+        save_counts()
+
+    return job
+
+
+def _new_people(inserted: list[_Row]):
+    """The people the chunk adds (ids allocated now); each inserted row learns its person's id."""
     new_people = [r.record for r in inserted if r.existing is None]
     people = prepare_columns(
         Peserta,
@@ -98,8 +132,12 @@ def _chunk_job(batch: ImportBatch, chunk: list[_Row], actor, dry_run: bool):
         r.peserta_id = (
             r.existing.peserta_id if r.existing else peserta_ids[r.record.nik]
         )
+    return people
+
+
+def _new_members(batch: ImportBatch, inserted: list[_Row], today):
     records = [r.record for r in inserted]
-    members = prepare_columns(
+    return prepare_columns(
         Kepesertaan,
         len(inserted),
         {
@@ -115,7 +153,11 @@ def _chunk_job(batch: ImportBatch, chunk: list[_Row], actor, dry_run: bool):
         },
         ids=True,
     )
-    history = prepare_columns(
+
+
+def _first_status(batch: ImportBatch, members, user_id):
+    """The new memberships' first status-history row (terdaftar, by this import)."""
+    return prepare_columns(
         StatusHistory,
         members.count,
         {
@@ -125,21 +167,13 @@ def _chunk_job(batch: ImportBatch, chunk: list[_Row], actor, dry_run: bool):
             "actor_id": Same(user_id),
         },
     )
-    update_people = _people_updates(
-        [
-            r
-            for r in chunk
-            if r.outcome in ("inserted", "updated") and r.decision.peserta_changes
-        ],
-        now,
-    )
-    update_members = _member_updates(
-        [r for r in chunk if r.outcome == "updated" and r.decision.membership_changes],
-        batch,
-        now,
-    )
-    ended = [r for r in chunk if r.ends is not None]
-    end_members = _member_endings(ended, batch, user_id, now)
+
+
+def _audit_rows(
+    batch, chunk: list[_Row], inserted: list[_Row], ended: list[_Row], user_id
+):
+    """The chunk's audit events: insertions, endings by decree, and each change old → new."""
+    note = "impor #{} baris {}"
     events = _insert_events(batch, inserted, user_id)
     events.extend(_ending_events(ended, batch, user_id))
     for r in chunk:
@@ -147,19 +181,7 @@ def _chunk_job(batch: ImportBatch, chunk: list[_Row], actor, dry_run: bool):
             r.outcome == "inserted" and r.decision.peserta_changes
         ):
             events.extend(_update_events(r, user_id, note.format(batch.pk, r.row)))
-    audit = prepare_dicts(AuditEvent, events)
-
-    def job() -> None:
-        write_prepared(people)
-        update_people()
-        write_prepared(members)
-        write_prepared(history)
-        update_members()
-        end_members()
-        write_prepared(audit)
-        save_counts()
-
-    return job
+    return prepare_dicts(AuditEvent, events)
 
 
 def _decree_text(record: rules.Record) -> str:
