@@ -52,7 +52,7 @@ from django.db.backends.utils import CursorWrapper  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from lindung.accounts import audit  # noqa: E402
-from lindung.contributions import rules, services  # noqa: E402
+from lindung.contributions import partitions, rules, services  # noqa: E402
 from lindung.participants.choices import TRANSPORT_PEKERJAAN  # noqa: E402
 from lindung.regions.models import Region  # noqa: E402
 
@@ -390,6 +390,8 @@ class Months:
     def run(self, m: int) -> dict:
         """Bill month ``m`` of the window, pay most bills, update statuses; returns the billing summary."""
         period = self.periods[m]
+        # Partitioned bill lines (PostgreSQL): the month's partition before its lines, or they land in DEFAULT.
+        partitions.ensure_partition(period)
         end = rules.month_end(period).toordinal()
         start_ord = period.toordinal()
         prices = self._prices(period)
@@ -719,9 +721,9 @@ def drop_secondary(cur: CursorWrapper) -> list[str]:
         )
         for name, definition in cur.fetchall():
             cur.execute(f"DROP INDEX {name}")
-            rebuild.insert(
-                0, definition
-            )  # indexes first: the unique ones back later FK checks
+            # Indexes first: the unique ones back later FK checks. A partitioned table's index prints as
+            # "ON ONLY" (the parent alone); rebuilt without it, it covers every partition again.
+            rebuild.insert(0, definition.replace(" ON ONLY ", " ON ", 1))
     return rebuild
 
 
