@@ -71,6 +71,7 @@ def naive_rakor(region_code: str | None, as_of: dt.date) -> dict:
                 kind="perangkat", id__in=covered
             ).count(),
             "perangkat_target": 0,
+            "desa_terlindungi": 0,  # not counted naively (not compared below)
         }
         for key in ("rentan_dana_desa", "rentan_apbd", "rentan_lainnya"):
             row[key] = 0

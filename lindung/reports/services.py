@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
@@ -26,7 +27,7 @@ from lindung.contributions.models import TagihanLine
 from lindung.contributions.services import covered_ids
 from lindung.participants.choices import Kind
 from lindung.participants.models import Kepesertaan
-from lindung.regions.models import Region, code_prefix_q
+from lindung.regions.models import Level, Region, code_prefix_q
 
 from . import rules, summary
 
@@ -160,9 +161,7 @@ def rakor(
     check_as_of(as_of)
     region = get_object_or_404(Region, code=region_code) if region_code else None
     kabs = _visible_kabupaten(user, _region_kabupaten(region))
-    village_qs = Region.objects.filter(level=4)
-    if region is not None:
-        village_qs = village_qs.filter(code__startswith=region.code + ".")
+    village_qs = _villages_in(region)
     villages = {
         r["kab"]: r
         for r in village_qs.annotate(kab=Substr("code", 1, 5))
@@ -185,6 +184,14 @@ def rakor(
             user=user, region_code=region.code if region else None, as_of=as_of
         )
     counts = _kabupaten_counts(grouped)
+    # SQLite, from the summary: its protected villages are few rows, read them once (see
+    # _villages_without_protected). From scratch they are memberships, and PostgreSQL plans the per-village EXISTS
+    # as a hashed anti-join (faster there than reading the set into Python: 0.21 against 0.36 s nationally).
+    protected_villages = (
+        set(protected_official.values_list("desa_id", flat=True).distinct())
+        if not from_scratch and connection.vendor == "sqlite"
+        else None
+    )
 
     kab_codes = [k.code for k in kabs]
     pks = set(
@@ -232,7 +239,9 @@ def rakor(
         and (r["rentan_dana_desa"] + r["rentan_apbd"] + r["rentan_lainnya"]) == 0
         and r["desa"] > 0
     ]
-    missing = _villages_without_protected(region, protected_official, user)
+    missing = _villages_without_protected(
+        region, protected_official, user, protected_villages
+    )
     return {
         "region": {"code": region.code, "name": region.name}
         if region
@@ -372,17 +381,33 @@ def _partly_protected(rows: list[dict], missing: list[dict], threshold) -> list[
     ]
 
 
+def _under(field: str, code: str) -> Q:
+    """Region codes strictly under ``code`` (``startswith(code + ".")``), as the index range of ``code_prefix_q``
+    where it has one: ``LIKE`` walks every row of the level on SQLite."""
+    return code_prefix_q(field, code) & ~Q(**{field: code})
+
+
+def _villages_in(region: Region | None):
+    """Level-4 regions (desa, desa adat, kelurahan) under ``region`` (None: all). Under a region the level is
+    asked as ``>= 4`` (4 is the deepest level, so the same rows): SQLite, which keeps no statistics here, then walks
+    the region's slice of the code index rather than every village of the country through the level index."""
+    if region is None:
+        return Region.objects.filter(level=Level.DESA)
+    return Region.objects.filter(_under("code", region.code), level__gte=Level.DESA)
+
+
 def _villages_without_protected(
-    region: Region | None, protected_official, user=None
+    region: Region | None, protected_official, user=None, protected_villages=None
 ) -> list[dict]:
-    """``protected_official``: memberships (or summary rows) of protected perangkat desa, already user-scoped."""
-    qs = (
-        Region.objects.filter(level=4)
-        .exclude(type="kelurahan")
-        .exclude(Exists(protected_official.filter(desa_id=OuterRef("code"))))
-    )
-    if region is not None:
-        qs = qs.filter(code__startswith=region.code + ".")
+    """``protected_official``: memberships (or summary rows) of protected perangkat desa, already user-scoped;
+    ``protected_villages``: their desa codes when already read (the summary path), else None.
+
+    Not a correlated EXISTS over the summary rows: SQLite then seeks the summary index on the report region's code
+    range instead of the village's code, and reads every row of the region once per village (1.1 s for NTT at
+    100,000 memberships, 12× counting from scratch)."""
+    qs = _villages_in(region).exclude(type="kelurahan")
+    if protected_villages is None:
+        qs = qs.exclude(Exists(protected_official.filter(desa_id=OuterRef("code"))))
 
     if user is not None and not is_national(user):
         # Villages outside the user's regions are not "without protection", just not visible.
@@ -394,6 +419,7 @@ def _villages_without_protected(
     return [
         {"code": code, "name": name, "kabupaten": kab_names.get(code[:5], "")}
         for code, name in qs.order_by("code").values_list("code", "name")
+        if protected_villages is None or code not in protected_villages
     ]
 
 
@@ -423,7 +449,7 @@ def rakor_cached(*, user, region_code: str | None, as_of: dt.date) -> dict:
 
 
 def rakor_json(report: dict) -> dict:
-    """The machine shape of INTERFACES.md: a list of per-regency objects plus ``total``."""
+    """The machine shape of docs/interfaces.md: a list of per-regency objects plus ``total``."""
     keys = [
         "code",
         "name",

@@ -65,6 +65,7 @@ MAX_DESA = 2000
 # More dirty regions than this: one full rebuild is cheaper than that many prefix scans.
 MAX_PREFIXES = 150
 GAP_MIN_AGE = 60
+USED_AT_STEP = dt.timedelta(seconds=60)
 _COLUMNS = ("desa_id", "kind", "sumber_dana", "registered", "billed", "protected")
 
 
@@ -139,8 +140,17 @@ def recompute(as_of: dt.date, where: Q | None = None):
 
 
 def refresh(as_of: dt.date) -> dict:
-    """Bring the summary of ``as_of`` up to date; returns ``{"mode": "current"|"incremental"|"full", …}``."""
+    """Bring the summary of ``as_of`` up to date; returns ``{"mode": "current"|"incremental"|"full", …}``.
+
+    A current summary (the usual case for a page) is recognised by reading alone: no write transaction, which on
+    SQLite would queue every report request behind one writer; ``used_at`` is then moved on at most once a
+    minute (it only orders the dates kept and refreshed in the background)."""
     now = timezone.now()
+    state = SummaryState.objects.filter(as_of=as_of).first()
+    if state is not None and _current(state, as_of):
+        if now - state.used_at >= USED_AT_STEP:
+            SummaryState.objects.filter(as_of=as_of).update(used_at=now)
+        return {"mode": "current", "regions": 0}
     _, created = SummaryState.objects.get_or_create(
         as_of=as_of, defaults={"used_at": now}
     )
@@ -196,6 +206,16 @@ def refresh(as_of: dt.date) -> dict:
         state.refreshed_at = now
         state.save()
     return result
+
+
+def _current(state: SummaryState, as_of: dt.date) -> bool:
+    """Nothing to do for ``state``: built with today's setting, no hole pending, no audit event since."""
+    return (
+        state.built_at is not None
+        and not state.pending
+        and state.setting == _setting_key(as_of)
+        and (AuditEvent.objects.aggregate(m=Max("id"))["m"] or 0) <= state.last_event_id
+    )
 
 
 def rebuild(as_of: dt.date | None = None) -> None:

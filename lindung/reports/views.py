@@ -5,13 +5,15 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 
 from lindung.accounts import audit
 from lindung.accounts.models import default_region, is_national, user_can, user_roles
+from lindung.agreements.models import ReportSetting
+from lindung.regions.models import Region
 
-from . import charts, exports, services
-from .dashboards import dashboard_context
+from . import charts, exports, rules, services
+from .dashboards import dashboard_context, fragment
 
 CONTENT_TYPES = {
     "json": "application/json",
@@ -53,14 +55,14 @@ def home(request):
 @login_required
 def rakor_page(request):
     region, as_of = _params(request)
-    report = services.rakor_cached(
-        user=request.user, region_code=region or None, as_of=as_of
-    )
-    provinces = services.province_summary(report)
-    return render(
-        request,
-        "reports/rakor.html",
-        {
+    name = get_object_or_404(Region, code=region).name if region else "Indonesia"
+
+    def body() -> dict:
+        report = services.rakor_cached(
+            user=request.user, region_code=region or None, as_of=as_of
+        )
+        provinces = services.province_summary(report)
+        return {
             "report": report,
             "region": region,
             "as_of": as_of,
@@ -69,6 +71,25 @@ def rakor_page(request):
             "chart": None if provinces else charts.bar_chart_svg(report["rows"]),
             "map": None if provinces else charts.tile_map_svg(report["rows"]),
             "renewable": services.renewable(request.user, report["rows"]),
+        }
+
+    return render(
+        request,
+        "reports/rakor.html",
+        {
+            "region": region,
+            "region_name": name,
+            "as_of": as_of,
+            # The report's tables, lists, chart and map: rendered once per scope and data version.
+            "rakor_body": fragment(
+                request.user,
+                "rakor-page",
+                region,
+                as_of.isoformat(),
+                ReportSetting.get(rules.PROTECTION_THRESHOLD, as_of),
+                template="reports/_rakor_body.html",
+                context=body,
+            ),
         },
     )
 
