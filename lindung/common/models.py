@@ -7,12 +7,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class JobState(models.TextChoices):
+    """Where a background job stands: imports, payment files, reconciliations and large downloads alike."""
+
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
 class ExportJob(models.Model):
-    class State(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+    State = JobState
 
     # Only its requester sees and downloads it (the rows were scoped to that user when built).
     user = models.ForeignKey(

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.models import RegionScopedQuerySet
 from lindung.common.fields import user_reference
+from lindung.common.models import JobState
 from lindung.participants.choices import RiskGroup
 
 from .choices import PayerKind, PaymentStatus, Programme, Rounding, Segment
@@ -380,11 +381,7 @@ class Pembayaran(models.Model):
 class PembayaranImport(models.Model):
     """One payment file import run in the background (like ``imports.ImportBatch``): progress, counts, errors."""
 
-    class State(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+    State = JobState
 
     filename = models.CharField(max_length=255)
     file = models.FileField(upload_to="pembayaran/impor/", blank=True, max_length=200)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.models import UploadQuerySet
 from lindung.common.fields import user_reference
+from lindung.common.models import JobState
 from lindung.participants.choices import SumberDana
 
 
@@ -18,11 +19,7 @@ class ImportBatch(models.Model):
     """One import run; counts always satisfy total = inserted + updated + unchanged + rejected + skipped when
     done."""
 
-    class State(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+    State = JobState
 
     kind = models.CharField(max_length=10)
     filename = models.CharField(max_length=255)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.accounts.models import UploadQuerySet
 from lindung.common.fields import user_reference
+from lindung.common.models import JobState
 
 from . import rules
 
@@ -19,11 +20,7 @@ class ReconciliationRun(models.Model):
     """One BPJS list compared with the registry in one scope; when done,
     ``total = rejected + outside_scope + classified rows`` and ``hanya_di_lindung`` counts the missing memberships."""
 
-    class State(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+    State = JobState
 
     filename = models.CharField(max_length=255)
     file = models.FileField(upload_to="reconciliation/", blank=True)
