@@ -97,12 +97,19 @@ def wants_download(request) -> bool:
 
 
 def send(
-    request, qs, export: Export, *, count: int | None = None, unmasked: bool = False
+    request,
+    qs,
+    export: Export,
+    *,
+    fmt: str | None = None,
+    count: int | None = None,
+    unmasked: bool = False,
 ):
-    """Every row the filters show (not one page), streamed as CSV or built as XLSX; audited as an export. An
-    XLSX beyond ``MAX_XLSX_ROWS`` rows is queued for the worker (its page shows the progress)."""
+    """Every row the filters show (not one page), streamed as CSV or built as XLSX (``fmt``, else the request's
+    ``format``); audited as an export. An XLSX beyond ``MAX_XLSX_ROWS`` rows is queued for the worker (its page
+    shows the progress)."""
     count = qs.count() if count is None else count
-    fmt = request.GET["format"]
+    fmt = fmt or request.GET["format"]
     if fmt == "xlsx" and count > exports.MAX_XLSX_ROWS and export.query is not None:
         return redirect("export_job", pk=queue(request, export, count, unmasked).pk)
     return download(

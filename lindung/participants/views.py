@@ -107,13 +107,14 @@ DOWNLOAD_HEADER = [
 def peserta_download(request):
     """The list as the filters show it, every row (not one page), as CSV or XLSX; NIK masked unless the user may
     unmask and asks to (``unmask=1``), which the export's audit row records."""
-    params = request.GET.copy()
-    if params.get("format") != "xlsx":
-        params["format"] = "csv"
-    request.GET = params
-    unmask = params.get("unmask") == "1" and user_can(request.user, "unmask")
+    fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
+    unmask = request.GET.get("unmask") == "1" and user_can(request.user, "unmask")
     return lists.send(
-        request, filtered(request.user, params), PARTICIPANT_EXPORT, unmasked=unmask
+        request,
+        filtered(request.user, request.GET),
+        PARTICIPANT_EXPORT,
+        fmt=fmt,
+        unmasked=unmask,
     )
 
 
