@@ -7,22 +7,10 @@ from pathlib import Path
 import pytest
 
 from lindung import demo
+from tests.e2e.helpers import open_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("screenshots")
-
-
-def _login(browser, live_server, username: str, viewport=None):
-    ctx = browser.new_context(
-        accept_downloads=True, viewport=viewport or {"width": 1280, "height": 900}
-    )
-    page = ctx.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", demo.DEMO_PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state()
-    return ctx, page
 
 
 def test_demo_roles_dashboards_and_rakor_pdf(browser, live_server):
@@ -32,7 +20,7 @@ def test_demo_roles_dashboards_and_rakor_pdf(browser, live_server):
     demo.load_demo()
     SHOTS.mkdir(exist_ok=True)
 
-    ctx, page = _login(browser, live_server, "provinsi")
+    ctx, page = open_as(browser, live_server, "provinsi")
     body = page.content()
     assert "19.629" in body  # perangkat protected in NTT
     assert "7.031" in body and "5.353" in body
@@ -47,25 +35,25 @@ def test_demo_roles_dashboards_and_rakor_pdf(browser, live_server):
     assert Path(path).read_bytes()[:5] == b"%PDF-"
     ctx.close()
 
-    ctx, page = _login(browser, live_server, "kabupaten")
+    ctx, page = open_as(browser, live_server, "kabupaten")
     assert "Sumba Barat Daya" in page.content()
     assert page.locator("#village-table tr.red").count() > 0
     page.screenshot(path=str(SHOTS / "dashboard-kabupaten.png"), full_page=True)
     ctx.close()
 
-    ctx, page = _login(
+    ctx, page = open_as(
         browser, live_server, "desa", viewport={"width": 390, "height": 844}
     )
     assert "Bokonusan" in page.content()
     page.screenshot(path=str(SHOTS / "dashboard-desa-phone.png"), full_page=True)
     ctx.close()
 
-    ctx, page = _login(browser, live_server, "bpjs")
+    ctx, page = open_as(browser, live_server, "bpjs")
     assert page.locator("#bpjs-queue").count() == 1
     page.screenshot(path=str(SHOTS / "dashboard-bpjs.png"), full_page=True)
     ctx.close()
 
-    ctx, page = _login(browser, live_server, "pemantau")
+    ctx, page = open_as(browser, live_server, "pemantau")
     assert "19.629" in page.content()
     ctx.close()
 
@@ -86,7 +74,7 @@ def test_filter_participants_and_upload_a_spreadsheet(browser, live_server, tmp_
         .first()
     )
 
-    ctx, page = _login(browser, live_server, "kabupaten")
+    ctx, page = open_as(browser, live_server, "kabupaten")
     page.goto(f"{live_server.url}/peserta/")
     before = page.locator("#rows tbody tr").count()
     page.fill("input[name=q]", target.peserta.name)

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.e2e.helpers import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,14 +17,6 @@ def page(browser):
     pg = ctx.new_page()
     yield pg
     ctx.close()
-
-
-def login(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state()
 
 
 def test_operator_logs_in_and_switches_to_english(page, live_server):

@@ -9,18 +9,11 @@ import pytest
 
 from lindung.contributions import services
 from lindung.contributions.models import Pembayaran, Tagihan
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import make_user
 from tests.contributions.factories import make_kepesertaan
+from tests.e2e.helpers import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def login(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state()
 
 
 def test_report_then_confirm_then_covered(browser, live_server, tmp_path):

@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 
 from lindung import demo
+from tests.e2e.helpers import DESKTOP, PHONE, open_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("screenshots") / "roles"
 ROLES = ("desa", "kabupaten", "provinsi", "bpjs", "pemantau")
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 # Lists and the query that downloads them (the list's own URL with format=…).
 LISTS = {
     "participants": "/peserta/unduh/",
@@ -28,18 +27,7 @@ REFUSED = ("Anda tidak dapat membuka halaman ini", "You may not open this page")
 
 
 def _context(browser, live_server, username: str, lang: str, viewport=DESKTOP):
-    ctx = browser.new_context(accept_downloads=True, viewport=viewport)
-    host = live_server.url.split("//", 1)[1].split(":")[0]
-    ctx.add_cookies(
-        [{"name": "django_language", "value": lang, "domain": host, "path": "/"}]
-    )
-    page = ctx.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", demo.DEMO_PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_load_state()
-    return ctx, page
+    return open_as(browser, live_server, username, viewport=viewport, lang=lang)
 
 
 @pytest.fixture
