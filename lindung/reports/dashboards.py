@@ -84,22 +84,38 @@ def fragment(user, name: str, *parts, template: str, context) -> str:
     )
 
 
-def province_dashboard(user, region_code: str, today: dt.date) -> dict:
+def rakor_body(user, region_code: str, as_of: dt.date) -> str:
+    """The rakor report's tables, lists, chart and map (``_rakor_body.html``), rendered once per scope, region,
+    date and data version: the rakor page and the province/national dashboard show the same fragment."""
+
     def body() -> dict:
         report = services.rakor_cached(
-            user=user, region_code=region_code or None, as_of=today
+            user=user, region_code=region_code or None, as_of=as_of
         )
         provinces = services.province_summary(report)
         return {
             "report": report,
             "region": region_code,
-            "as_of": today,
+            "as_of": as_of,
+            # Nationally, one row per province with drill-down (514 kabupaten/kota do not fit on a screen).
             "provinces": provinces,
             "chart": None if provinces else charts.bar_chart_svg(report["rows"]),
             "map": None if provinces else charts.tile_map_svg(report["rows"]),
             "renewable": services.renewable(user, report["rows"]),
         }
 
+    return fragment(
+        user,
+        "rakor-body",
+        region_code,
+        as_of.isoformat(),
+        ReportSetting.get(rules.PROTECTION_THRESHOLD, as_of),
+        template="reports/_rakor_body.html",
+        context=body,
+    )
+
+
+def province_dashboard(user, region_code: str, today: dt.date) -> dict:
     return {
         "dashboard_template": "reports/dash_province.html",
         "region": region_code,
@@ -107,15 +123,7 @@ def province_dashboard(user, region_code: str, today: dt.date) -> dict:
         if region_code
         else "Indonesia",
         "as_of": today,
-        "rakor_body": fragment(
-            user,
-            "dash-province",
-            region_code,
-            today.isoformat(),
-            ReportSetting.get(rules.PROTECTION_THRESHOLD, today),
-            template="reports/_rakor_body.html",
-            context=body,
-        ),
+        "rakor_body": rakor_body(user, region_code, today),
         "trend": charts.trend_svg(trend(user, region_code, today)),
     }
 

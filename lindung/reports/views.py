@@ -9,11 +9,9 @@ from django.shortcuts import get_object_or_404, render
 
 from lindung.accounts import audit
 from lindung.accounts.models import default_region, is_national, user_can, user_roles
-from lindung.agreements.models import ReportSetting
 from lindung.regions.models import Region
 
-from . import charts, exports, rules, services
-from .dashboards import dashboard_context, fragment
+from . import dashboards, exports, services
 
 CONTENT_TYPES = {
     "json": "application/json",
@@ -48,7 +46,7 @@ def _params(request) -> tuple[str, dt.date]:
 def home(request):
     """Landing page: the dashboard of the user's role."""
     context = {"roles": sorted(user_roles(request.user))}
-    context.update(dashboard_context(request.user))
+    context.update(dashboards.dashboard_context(request.user))
     return render(request, "common/home.html", context)
 
 
@@ -56,22 +54,6 @@ def home(request):
 def rakor_page(request):
     region, as_of = _params(request)
     name = get_object_or_404(Region, code=region).name if region else "Indonesia"
-
-    def body() -> dict:
-        report = services.rakor_cached(
-            user=request.user, region_code=region or None, as_of=as_of
-        )
-        provinces = services.province_summary(report)
-        return {
-            "report": report,
-            "region": region,
-            "as_of": as_of,
-            # Nationally, one row per province with drill-down (514 kabupaten/kota do not fit on a screen).
-            "provinces": provinces,
-            "chart": None if provinces else charts.bar_chart_svg(report["rows"]),
-            "map": None if provinces else charts.tile_map_svg(report["rows"]),
-            "renewable": services.renewable(request.user, report["rows"]),
-        }
 
     return render(
         request,
@@ -81,15 +63,7 @@ def rakor_page(request):
             "region_name": name,
             "as_of": as_of,
             # The report's tables, lists, chart and map: rendered once per scope and data version.
-            "rakor_body": fragment(
-                request.user,
-                "rakor-page",
-                region,
-                as_of.isoformat(),
-                ReportSetting.get(rules.PROTECTION_THRESHOLD, as_of),
-                template="reports/_rakor_body.html",
-                context=body,
-            ),
+            "rakor_body": dashboards.rakor_body(request.user, region, as_of),
         },
     )
 
