@@ -11,10 +11,6 @@ from lindung.common.models import JobState
 from lindung.participants.choices import SumberDana
 
 
-class ImportBatchQuerySet(UploadQuerySet):
-    region_action = "view"
-
-
 class ImportBatch(models.Model):
     """One import run; counts always satisfy total = inserted + updated + unchanged + rejected + skipped when
     done."""
@@ -66,7 +62,7 @@ class ImportBatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ImportBatchQuerySet.as_manager()
+    objects = UploadQuerySet.as_manager()  # the starter, or a region in view scope
 
     class Meta:
         verbose_name = _("import")
