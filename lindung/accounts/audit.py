@@ -7,7 +7,12 @@ from decimal import Decimal
 
 from django.db import models
 
+from lindung.common.events import announce_audit_written
+
 from .models import AuditEvent
+
+# Audit actions that record a read, never a change (NIK unmasking, report downloads).
+READ_ONLY_ACTIONS = ("unmask", "export")
 
 
 def _plain(value):
@@ -49,7 +54,7 @@ def record(
     changes: dict | None = None,
     note: str = "",
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         model=model or (obj._meta.label if obj is not None else ""),
@@ -58,3 +63,6 @@ def record(
         changes=changes or {},
         note=note[:255],
     )
+    if action not in READ_ONLY_ACTIONS:
+        announce_audit_written(AuditEvent)
+    return event

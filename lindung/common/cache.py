@@ -5,6 +5,7 @@ the apps below the reports (the budget in ``contributions``) use it without impo
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db.models import Max
@@ -14,9 +15,21 @@ from lindung.accounts.models import AuditEvent, UserRegion
 CACHE_SECONDS = 300
 
 
-def data_version() -> int:
-    """Changes whenever any audited write happens (every service writes an AuditEvent in its transaction)."""
-    return AuditEvent.objects.aggregate(v=Max("id"))["v"] or 0
+# Other versions of derived data a cached value depends on, registered by the apps that own them (the rakor
+# summary, which the task worker rebuilds without an audited write: ``reports.apps``).
+_version_sources: list[Callable[[], object]] = []
+
+
+def add_version_source(source: Callable[[], object]) -> None:
+    if source not in _version_sources:
+        _version_sources.append(source)
+
+
+def data_version() -> str:
+    """Changes whenever any audited write happens (every service writes an AuditEvent in its transaction) and
+    whenever a registered source changes. Read from the database, so every node and process agrees."""
+    audit = AuditEvent.objects.aggregate(v=Max("id"))["v"] or 0
+    return ";".join([str(audit), *(str(source()) for source in _version_sources)])
 
 
 def scope_key(user) -> str:

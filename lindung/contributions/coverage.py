@@ -16,6 +16,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from lindung.accounts.models import AuditEvent
+from lindung.common.events import announce_audit_written
 from lindung.participants.choices import Kind, Status
 from lindung.participants.models import Kepesertaan, StatusHistory
 
@@ -255,6 +256,7 @@ def _set_status(actor, qs: QuerySet, status: str, reason: str) -> int:
         ],
         batch_size=2000,
     )
+    announce_audit_written(AuditEvent)
     return len(rows)
 
 

@@ -124,6 +124,7 @@ def settle_in_full(
             ],
             batch_size=CHUNK,
         )
+        events.announce_audit_written(__name__)
         # The rakor summary is brought up to date in the background (after commit), not by the next page view.
         events.announce_coverage_changed(__name__)
     return {

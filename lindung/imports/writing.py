@@ -15,6 +15,7 @@ from lindung.common.bulk import (
     prepare_dicts,
     write_prepared,
 )
+from lindung.common.events import announce_audit_written
 from lindung.participants import rules
 from lindung.participants.choices import (
     AlasanBerhenti,
@@ -110,6 +111,7 @@ def _chunk_job(batch: ImportBatch, chunk: list[_Row], actor, dry_run: bool):
         update_members()
         end_members()
         write_prepared(audit)
+        announce_audit_written(AuditEvent)
         save_counts()
 
     return job

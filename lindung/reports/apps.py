@@ -7,7 +7,8 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         # In ready(): summary imports models, which Django loads after the app configs.
-        from lindung.common.events import coverage_changed
+        from lindung.common.cache import add_version_source
+        from lindung.common.events import audit_written, coverage_changed
 
         from . import summary
 
@@ -15,5 +16,11 @@ class ReportsConfig(AppConfig):
         coverage_changed.connect(
             lambda **kwargs: summary.enqueue_refresh(),
             dispatch_uid="reports.refresh_summary",
+            weak=False,
+        )
+        add_version_source(summary.version)
+        audit_written.connect(
+            lambda **kwargs: summary.refresh_after_write(),
+            dispatch_uid="reports.refresh_after_write",
             weak=False,
         )

@@ -182,18 +182,13 @@ def village_rows(user, kab_code: str, today: dt.date) -> list[dict]:
     indexed read instead of a count over every membership of the regency (61 ms at 10 M memberships)."""
 
     stats: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for g in (
-        summary.rows(user=user, region_code=kab_code, as_of=today)
-        .values("desa_id", "kind")
-        .annotate(n_registered=Sum("registered"), n_protected=Sum("protected"))
-        .order_by()
-    ):
+    for g in summary.village_counts(user=user, region_code=kab_code, as_of=today):
         s = stats[g["desa_id"]]
         if g["kind"] == Kind.PERANGKAT:
-            s["perangkat"] += g["n_registered"]
-            s["perangkat_ok"] += g["n_protected"]
+            s["perangkat"] += g["registered"]
+            s["perangkat_ok"] += g["protected"]
         else:
-            s["rentan_ok"] += g["n_protected"]
+            s["rentan_ok"] += g["protected"]
     bills: dict[str, dict] = {}
     for b in (
         Tagihan.objects.visible_to(user)

@@ -172,6 +172,16 @@ def rakor(
         )
     }
 
+    counted = (
+        None
+        if from_scratch
+        else summary.report_counts(
+            user=user, region_code=region.code if region else None, as_of=as_of
+        )
+    )
+    # The summary of a date never asked for before is built by the task worker, not here: count from scratch.
+    from_scratch = counted is None
+    stale = False
     if from_scratch:
         members = _memberships(user, region.code if region else None, as_of)
         covered = _covered_ids(as_of)
@@ -180,9 +190,7 @@ def rakor(
             has_line(covered)
         )
     else:
-        grouped, protected_official = summary.report_counts(
-            user=user, region_code=region.code if region else None, as_of=as_of
-        )
+        grouped, protected_official, stale = counted
     counts = _kabupaten_counts(grouped)
     # SQLite, from the summary: its protected villages are few rows, read them once (see
     # _villages_without_protected). From scratch they are memberships, and PostgreSQL plans the per-village EXISTS
@@ -247,6 +255,7 @@ def rakor(
         if region
         else {"code": "", "name": "Indonesia"},
         "as_of": as_of.isoformat(),
+        "ringkasan_tertunda": stale,
         "ambang_desa_terlindungi": None if threshold is None else str(threshold),
         "ambang_persen": rules.threshold_percent(threshold),
         "rows": rows,

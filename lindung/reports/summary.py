@@ -1,6 +1,12 @@
 """The per-village rakor summary (issue #9): counts kept per (as_of, desa, kind, sumber_dana) so the national
 report sums a few hundred thousand small rows instead of joining millions of memberships to their bill lines.
 
+Who refreshes it (issue 24): the writes. Every audited write announces itself (``common.events.audit_written``) and,
+once its transaction commits, ``refresh_after_write`` brings the recently requested dates up to date incrementally.
+A request only asks ``state(as_of)``: it never builds a date in full; a missing date or a write too wide to patch is
+queued for the task worker (``build_summary_task``), and meanwhile the request counts from scratch or reads the rows
+as they stand and says so.
+
 ``refresh(as_of)`` brings one date's rows up to date from the audit log (every write service records an
 ``AuditEvent`` with the region it touched, inside its own transaction):
 
@@ -40,12 +46,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F, Max, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from lindung.accounts.audit import READ_ONLY_ACTIONS
 from lindung.accounts.models import AuditEvent, is_national, user_region_codes
+from lindung.common.cache import cache_key
 from lindung.contributions.coverage import current_setting
 from lindung.contributions.models import Pembayaran
 from lindung.contributions.rules import month_start
@@ -54,10 +63,8 @@ from lindung.regions.models import code_prefix_q
 
 from .models import DesaSummary, KabupatenSummary, SummaryState
 from .services import _memberships, membership_counts
-from .tasks import refresh_summary_task
+from .tasks import build_summary_task, refresh_summary_task
 
-# Audit actions that record a read, never a change (NIK unmasking, report downloads).
-READ_ONLY_ACTIONS = ("unmask", "export")
 KEEP_RECENT = 31
 KEEP_MONTH_ENDS = 24
 # More dirty villages than this: recount their whole kabupaten instead (fewer, larger index ranges).
@@ -66,12 +73,16 @@ MAX_DESA = 2000
 MAX_PREFIXES = 150
 GAP_MIN_AGE = 60
 USED_AT_STEP = dt.timedelta(seconds=60)
+# Dates a write brings up to date after it commits (the most recently requested ones).
+RECENT_AFTER_WRITE = 3
+# A full build is queued at most once in this many seconds per date (the worker's run takes ~45 s at 10 M).
+BUILD_QUEUED_SECONDS = 120
 _COLUMNS = ("desa_id", "kind", "sumber_dana", "registered", "billed", "protected")
 
 
 def rows(*, user, region_code: str | None, as_of: dt.date):
-    """Summary rows for ``as_of`` inside the region, scoped to ``user`` (None = the system), refreshed first."""
-    refresh(as_of)
+    """Summary rows for ``as_of`` inside the region, scoped to ``user`` (None = the system), as they stand: callers
+    ask ``state(as_of)`` first, which brings them up to date without a full build."""
     qs = DesaSummary.objects.filter(as_of=as_of)
     if user is not None:
         qs = qs.visible_to(user)
@@ -80,10 +91,45 @@ def rows(*, user, region_code: str | None, as_of: dt.date):
     return qs
 
 
+def state(as_of: dt.date) -> str:
+    """How a request may use the summary of ``as_of``, never building it in full in the request (issue 24):
+
+    - ``"current"``: up to date (the writes keep it so, ``refresh_after_write``; a small incremental refresh left
+      over, e.g. a hole in the audit ids, is done here);
+    - ``"stale"``: built, but a write needs a full rebuild (a national billing run, a bulk settlement); the rebuild
+      is queued and the rows read as they stand, and the report says so;
+    - ``"missing"``: never built for this date, or built with another coverage setting; the build is queued and the
+      caller counts from scratch.
+
+    An inline task backend (tests, ``LINDUNG_TASKS_BACKEND=immediate``) builds it during ``queue_build``."""
+    if refresh(as_of, full_build=False)["mode"] != "deferred":
+        return "current"
+    queue_build(as_of)
+    st = SummaryState.objects.filter(as_of=as_of).first()
+    if st is not None and _current(st, as_of):
+        return "current"
+    if st is not None and st.built_at is not None and st.setting == _setting_key(as_of):
+        return "stale"
+    return "missing"
+
+
+def queue_build(as_of: dt.date) -> None:
+    """Queue the full build of ``as_of`` once per BUILD_QUEUED_SECONDS (the worker's run is idempotent: a second
+    one finds the summary current)."""
+    if cache.add(
+        cache_key("summary-build", as_of.isoformat()), 1, BUILD_QUEUED_SECONDS
+    ):
+        build_summary_task.enqueue(as_of.isoformat())
+
+
 def report_counts(*, user, region_code: str | None, as_of: dt.date):
     """For ``services.rakor``: (counts per kabupaten, kind and funding source; the user-scoped village rows of
-    protected perangkat desa). The counts come from the regency rows when the user's regions and the report
-    region are whole regencies or wider, else from the village rows: either way scoped by ``visible_to``."""
+    protected perangkat desa; whether the rows are stale), or None when the summary of ``as_of`` does not exist
+    yet (see ``state``). The counts come from the regency rows when the user's regions and the report region are
+    whole regencies or wider, else from the village rows: either way scoped by ``visible_to``."""
+    usable = state(as_of)
+    if usable == "missing":
+        return None
     villages = rows(user=user, region_code=region_code, as_of=as_of)
     if _whole_regencies(user, region_code):
         kab = KabupatenSummary.objects.filter(as_of=as_of)
@@ -94,7 +140,37 @@ def report_counts(*, user, region_code: str | None, as_of: dt.date):
         grouped = counts(kab, kab=F("kabupaten_id"))
     else:
         grouped = counts(villages, kab=Substr("desa_id", 1, 5))
-    return grouped, villages.filter(kind="perangkat", protected__gt=0)
+    return (
+        grouped,
+        villages.filter(kind="perangkat", protected__gt=0),
+        usable == "stale",
+    )
+
+
+def village_counts(*, user, region_code: str, as_of: dt.date) -> list[dict]:
+    """Per village and kind of the region: registered and protected (the regency dashboard's village table), from
+    the summary, or counted from scratch with the same logic while it is being built."""
+    if state(as_of) == "missing":
+        members = _memberships(user, region_code, as_of)
+        source = membership_counts(members, as_of, "desa_id")
+    else:
+        source = rows(user=user, region_code=region_code, as_of=as_of).values(
+            "desa_id", "kind", "sumber_dana", "registered", "protected"
+        )
+    out: dict[tuple[str, str], dict] = {}
+    for r in source:
+        row = out.setdefault(
+            (r["desa_id"], r["kind"]),
+            {
+                "desa_id": r["desa_id"],
+                "kind": r["kind"],
+                "registered": 0,
+                "protected": 0,
+            },
+        )
+        row["registered"] += int(r["registered"])
+        row["protected"] += int(r["protected"])
+    return list(out.values())
 
 
 def _whole_regencies(user, region_code: str | None) -> bool:
@@ -139,8 +215,10 @@ def recompute(as_of: dt.date, where: Q | None = None):
     return membership_counts(members, as_of, "desa_id")
 
 
-def refresh(as_of: dt.date) -> dict:
+def refresh(as_of: dt.date, *, full_build: bool = True) -> dict:
     """Bring the summary of ``as_of`` up to date; returns ``{"mode": "current"|"incremental"|"full", …}``.
+    ``full_build=False`` (requests and the refresh after a write) returns ``{"mode": "deferred"}`` instead of
+    building everything: the date has no summary yet, or the change is too wide for an incremental refresh.
 
     A current summary (the usual case for a page) is recognised by reading alone: no write transaction, which on
     SQLite would queue every report request behind one writer; ``used_at`` is then moved on at most once a
@@ -151,6 +229,10 @@ def refresh(as_of: dt.date) -> dict:
         if now - state.used_at >= USED_AT_STEP:
             SummaryState.objects.filter(as_of=as_of).update(used_at=now)
         return {"mode": "current", "regions": 0}
+    if not full_build and (
+        state is None or state.built_at is None or state.setting != _setting_key(as_of)
+    ):
+        return {"mode": "deferred", "regions": 0}
     _, created = SummaryState.objects.get_or_create(
         as_of=as_of, defaults={"used_at": now}
     )
@@ -178,6 +260,8 @@ def refresh(as_of: dt.date) -> dict:
             prefixes = None
         else:
             prefixes = _dirty_prefixes(_window(state, top))
+        if prefixes is None and not full_build:
+            return {"mode": "deferred", "regions": 0}
         if prefixes is None:
             DesaSummary.objects.filter(as_of=as_of).delete()
             _insert(as_of, None)
@@ -206,6 +290,12 @@ def refresh(as_of: dt.date) -> dict:
         state.refreshed_at = now
         state.save()
     return result
+
+
+def version():
+    """When any summary last changed (``common.cache.data_version`` includes it, so a rebuild by the task worker
+    retires the cached reports at once)."""
+    return SummaryState.objects.aggregate(m=Max("refreshed_at"))["m"]
 
 
 def _current(state: SummaryState, as_of: dt.date) -> bool:
@@ -250,6 +340,22 @@ def enqueue_refresh() -> None:
     report after a national billing run or a bulk settlement does not pay for the full rebuild."""
 
     transaction.on_commit(lambda: refresh_summary_task.enqueue())
+
+
+def refresh_after_write(**_kwargs) -> None:
+    """Connected to ``common.events.audit_written``: after the write's transaction commits, bring the recently
+    requested dates up to date incrementally (the villages the write touched: milliseconds), so the next report
+    finds them current. A write too wide for that queues the full refresh for the task worker instead. A
+    transaction that wrote several audit rows runs this several times: the later runs find the dates current by
+    reading alone. ``robust``: the write has committed, a failed refresh is logged and left to the next one."""
+    transaction.on_commit(_refresh_written, robust=True)
+
+
+def _refresh_written() -> None:
+    dates = SummaryState.objects.order_by("-used_at").values_list("as_of", flat=True)
+    for as_of in list(dates[:RECENT_AFTER_WRITE]):
+        if refresh(as_of, full_build=False)["mode"] == "deferred":
+            queue_build(as_of)
 
 
 # --- what changed ---------------------------------------------------------------------------------------------------

@@ -22,3 +22,15 @@ def refresh_today_task() -> list[dict]:
     from .summary import refresh_today
 
     return refresh_today()
+
+
+@task()
+def build_summary_task(as_of: str) -> dict:
+    """The full build of one date's summary, queued by a request that found it missing or too stale to patch
+    (``summary.state``): requests never build it themselves."""
+    import datetime as dt
+
+    # The same cycle as above.
+    from .summary import refresh
+
+    return refresh(dt.date.fromisoformat(as_of))

@@ -30,6 +30,7 @@ from lindung.accounts.models import (
     user_region_codes,
 )
 from lindung.common.bulk import bulk_insert, chunks, prepare_columns, write_prepared
+from lindung.common.events import announce_audit_written
 from lindung.common.nik import ZEROED, check_nik, nik_from_cell, zeroed_column
 from lindung.common.spreadsheet import SpreadsheetError, cell_text, is_blank, read_table
 from lindung.common.uploads import file_sha256
@@ -685,3 +686,4 @@ def _audit_bulk(actor, action: str, rows: list[tuple[int, str, dict]], note: str
         ],
         batch_size=2000,
     )
+    announce_audit_written(AuditEvent)
