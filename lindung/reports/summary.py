@@ -104,22 +104,23 @@ def state(as_of: dt.date) -> str:
     An inline task backend (tests, ``LINDUNG_TASKS_BACKEND=immediate``) builds it during ``queue_build``."""
     if refresh(as_of, full_build=False)["mode"] != "deferred":
         return "current"
-    queue_build(as_of)
+    if queue_build(as_of) and refresh(as_of, full_build=False)["mode"] != "deferred":
+        return "current"  # built by an inline backend
     st = SummaryState.objects.filter(as_of=as_of).first()
-    if st is not None and _current(st, as_of):
-        return "current"
     if st is not None and st.built_at is not None and st.setting == _setting_key(as_of):
         return "stale"
     return "missing"
 
 
-def queue_build(as_of: dt.date) -> None:
+def queue_build(as_of: dt.date) -> bool:
     """Queue the full build of ``as_of`` once per BUILD_QUEUED_SECONDS (the worker's run is idempotent: a second
-    one finds the summary current)."""
-    if cache.add(
+    one finds the summary current); True when this call queued it."""
+    if not cache.add(
         cache_key("summary-build", as_of.isoformat()), 1, BUILD_QUEUED_SECONDS
     ):
-        build_summary_task.enqueue(as_of.isoformat())
+        return False
+    build_summary_task.enqueue(as_of.isoformat())
+    return True
 
 
 def report_counts(*, user, region_code: str | None, as_of: dt.date):

@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db
 def queued(monkeypatch):
     """Builds asked of the task worker, recorded instead of run (the worker is not running)."""
     calls: list[dt.date] = []
-    monkeypatch.setattr(summary, "queue_build", calls.append)
+    monkeypatch.setattr(summary, "queue_build", lambda day: calls.append(day) and False)
     monkeypatch.setattr(summary, "enqueue_refresh", lambda: None)
     return calls
 
