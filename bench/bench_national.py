@@ -47,7 +47,7 @@ from lindung.contributions.models import TagihanLine  # noqa: E402
 from lindung.participants.models import Kepesertaan, Peserta  # noqa: E402
 from lindung.reports import services as reports  # noqa: E402
 
-PASSWORD = "bench-national-2026"
+PASSWORD = "lindung-demo-2026"  # the demo users' (load_users.py)
 PG = connection.vendor == "postgresql"
 
 

@@ -149,25 +149,34 @@ def bulk_insert(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
 
 
 def bulk_insert_shared(
-    model, columns: tuple[str, ...], rows: list[tuple[tuple, tuple]]
+    model,
+    columns: tuple[str, ...],
+    rows: list[tuple[tuple, tuple]],
+    table: str | None = None,
 ) -> None:
     """``bulk_insert`` for rows given as (head, tail) where many rows share the same tail *object* (a bill line's
     period, amounts and rules are those of its price case): on PostgreSQL each distinct tail is formatted once.
-    ``columns`` name the head's columns, then the tail's; rows keep their order."""
+    ``columns`` name the head's columns, then the tail's; rows keep their order. ``table``: another table with the
+    model's columns (a bill-line partition being loaded, ``contributions.partitions.load_month``)."""
     _write(
         model,
         columns,
         rows,
         _copy_shared,
         lambda rows: [head + tail for head, tail in rows],
+        table,
     )
 
 
-def _write(model, columns: tuple[str, ...], rows: list, copy, flat) -> None:
+def _write(
+    model, columns: tuple[str, ...], rows: list, copy, flat, into: str | None = None
+) -> None:
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
     table, names = _table_and_names(connection, model, columns)
+    if into is not None:
+        table = connection.ops.quote_name(into)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             copy(cursor, table, names, rows)

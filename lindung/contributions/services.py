@@ -37,7 +37,7 @@ from . import rules
 from .choices import PayerKind, PaymentStatus
 from .locks import RunBusy, exclusive
 from .models import Denda, Payer, Pembayaran, Tagihan, TagihanLine
-from .partitions import analyze_month, ensure_partition
+from .partitions import analyze_month, ensure_partition, load_month
 from .payments import apply_credit
 from .rulebook import load_rulebook
 
@@ -336,12 +336,23 @@ def _bill_month(actor, period: dt.date, region_code: str | None, book) -> dict:
         for group, items in groups.items()
         for kid, price in items
     ]
-    bulk_insert_shared(TagihanLine, _LINE_COLUMNS, lines)
+    # A month's first large run on PostgreSQL: the lines go into a table of their own, indexed and checked
+    # set-based, which then becomes the month's partition (partitions.load_month).
+    loaded = load_month(
+        period,
+        len(lines),
+        lambda table: bulk_insert_shared(
+            TagihanLine, _LINE_COLUMNS, lines, table=table
+        ),
+    )
+    if not loaded:
+        bulk_insert_shared(TagihanLine, _LINE_COLUMNS, lines)
     if len(lines) >= ANALYZE_AFTER:
         analyze(Tagihan)
-        analyze_month(
-            period
-        )  # the month's partition only: the parent's ANALYZE reads every month
+        if not loaded:  # (load_month analyzed its table)
+            analyze_month(
+                period
+            )  # the month's partition only: the parent's ANALYZE reads every month
     credited = apply_credit({payer_id for payer_id, _s in groups})
     summary = {
         "period": f"{period:%Y-%m}",
