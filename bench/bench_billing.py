@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import os
 import random
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -31,7 +32,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from lindung.contributions import services  # noqa: E402
+from lindung.contributions import partitions, services  # noqa: E402
 from lindung.contributions.models import Tagihan, TagihanLine  # noqa: E402
 from lindung.participants.models import Kepesertaan, Peserta  # noqa: E402
 from lindung.regions.models import Region  # noqa: E402
@@ -268,6 +269,24 @@ def main() -> int:
         actor=None, period=dt.date(2025, 3, 1)
     )  # payers exist now: a normal month
     steady_took = time.perf_counter() - start
+    # PostgreSQL: the month loaded into a table of its own and swapped in (partitions.load_month, what the runs above
+    # did) against the same month inserted into the attached partition row by row (the code before it), A-B-A.
+    swap = {}
+    if partitions.is_partitioned():
+        for label, month, minimum in (
+            ("ordinary_insert", dt.date(2025, 4, 1), 10**12),
+            ("loaded_again", dt.date(2025, 5, 1), partitions.LOAD_MIN_LINES),
+        ):
+            saved, partitions.LOAD_MIN_LINES = partitions.LOAD_MIN_LINES, minimum
+            start = time.perf_counter()
+            services.run_billing(actor=None, period=month)
+            swap[f"{label}_month_s"] = round(time.perf_counter() - start, 2)
+            partitions.LOAD_MIN_LINES = saved
+        swap["ordinary_over_loaded"] = round(
+            swap["ordinary_insert_month_s"]
+            / statistics.fmean([steady_took, swap["loaded_again_month_s"]]),
+            2,
+        )
     sample, naive_took = naive(args.sample, dt.date(2025, 2, 1))
     report = {
         "database": connection.vendor,
@@ -281,6 +300,7 @@ def main() -> int:
         "next_month_s": round(steady_took, 2),
         "next_month_rows_per_s": round(steady["lines"] / steady_took),
         "rerun_lines": again["lines"],
+        **swap,
         "naive_sample": sample,
         "naive_s": round(naive_took, 2),
         "naive_rows_per_s": round(sample / naive_took),

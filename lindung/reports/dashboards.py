@@ -54,15 +54,17 @@ def _month(day: dt.date, back: int) -> dt.date:
 def trend(
     user, region_code: str, today: dt.date, months: int = 6
 ) -> list[tuple[str, int]]:
-    """Protected participants at the end of each of the last ``months`` months (current month: today)."""
+    """Protected participants on the first day of each of the last ``months`` months (current month: today), read
+    from the rakor summary of each day (10 M memberships: 6.5 s per month counted from the bill lines)."""
 
     def points() -> list[tuple[str, int]]:
         out = []
         for back in range(months - 1, -1, -1):
             first = _month(today, back)
             day = today if back == 0 else first
-            members = services._memberships(user, region_code or None, day)
-            count = members.filter(id__in=services._covered_ids(day)).count()
+            count = summary.protected_total(
+                user=user, region_code=region_code or None, as_of=day
+            )
             out.append((first.isoformat(), count))
         return out
 

@@ -55,7 +55,7 @@ from django.utils import timezone
 from lindung.accounts.audit import READ_ONLY_ACTIONS
 from lindung.accounts.models import AuditEvent, is_national, user_region_codes
 from lindung.common.cache import cache_key
-from lindung.contributions.coverage import current_setting
+from lindung.contributions.coverage import covered_ids, current_setting
 from lindung.contributions.models import Pembayaran
 from lindung.contributions.rules import month_start
 from lindung.participants.models import Kepesertaan
@@ -73,8 +73,9 @@ MAX_DESA = 2000
 MAX_PREFIXES = 150
 GAP_MIN_AGE = 60
 USED_AT_STEP = dt.timedelta(seconds=60)
-# Dates a write brings up to date after it commits (the most recently requested ones).
-RECENT_AFTER_WRITE = 3
+# Dates a write brings up to date after it commits (the most recently requested ones: a dashboard asks for today
+# and the first day of the five months before, for its trend).
+RECENT_AFTER_WRITE = 7
 # A full build is queued at most once in this many seconds per date (the worker's run takes ~45 s at 10 M).
 BUILD_QUEUED_SECONDS = 120
 _COLUMNS = ("desa_id", "kind", "sumber_dana", "registered", "billed", "protected")
@@ -146,6 +147,23 @@ def report_counts(*, user, region_code: str | None, as_of: dt.date):
         villages.filter(kind="perangkat", protected__gt=0),
         usable == "stale",
     )
+
+
+def protected_total(*, user, region_code: str | None, as_of: dt.date) -> int:
+    """Memberships in force and protected on ``as_of`` in the region, as the user may see them (the dashboard's
+    trend): from the summary, or counted from scratch with the same logic while it is being built."""
+    if state(as_of) == "missing":
+        members = _memberships(user, region_code, as_of)
+        return members.filter(id__in=covered_ids(as_of)).count()
+    if _whole_regencies(user, region_code):
+        qs = KabupatenSummary.objects.filter(as_of=as_of)
+        if user is not None:
+            qs = qs.visible_to(user)
+        if region_code:
+            qs = qs.filter(code_prefix_q("kabupaten__code", region_code))
+    else:
+        qs = rows(user=user, region_code=region_code, as_of=as_of)
+    return int(qs.aggregate(n=Sum("protected"))["n"] or 0)
 
 
 def village_counts(*, user, region_code: str, as_of: dt.date) -> list[dict]:

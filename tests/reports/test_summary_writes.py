@@ -12,7 +12,7 @@ import random
 
 import pytest
 
-from lindung.contributions.services import run_billing
+from lindung.contributions.services import record_payment, run_billing
 from lindung.reports import services, summary
 from lindung.reports.models import SummaryState
 from tests.claims.conftest import coverage, pdf  # noqa: F401  (fixture)
@@ -117,3 +117,49 @@ def test_a_wide_write_leaves_the_rows_as_they_stand_and_the_report_says_so(
     assert (
         b'id="summary-pending"' not in client.get("/laporan/rakor/?region=53").content
     )
+
+
+@pytest.mark.usefixtures("coverage")
+def test_the_dashboard_trend_read_from_the_summary_equals_a_count_from_the_bill_lines(
+    tmp_path,
+    operator_desa,
+    bpjs_user,
+    kabupaten_user,
+    django_capture_on_commit_callbacks,
+):
+    from lindung.contributions.coverage import covered_ids
+    from lindung.reports.dashboards import _month, trend
+
+    rng = random.Random(7)
+    actions = Actions(rng, tmp_path, bpjs_user, operator_desa)
+    today = dt.date.today()
+    plan = ["register"] * 4 + ["this_month", "pay_all"]
+    plan += [rng.choice(STEPS) for _ in range(10)]
+    for step, name in enumerate(plan):
+        with django_capture_on_commit_callbacks(execute=True):
+            if name == "this_month":
+                run_billing(actor=None, period=today.replace(day=1))
+            elif name == "pay_all":
+                for bill in actions._open_bills():
+                    record_payment(
+                        actor=None,
+                        payer=bill.payer,
+                        amount=bill.total - bill.paid,
+                        paid_at=today,
+                        reference=f"TREN-{bill.pk}",
+                        confirm=True,
+                    )
+            else:
+                getattr(actions, name)()
+        if step % 4 != 3:
+            continue
+        for user, region in ((None, ""), (kabupaten_user, "53.01"), (bpjs_user, "53")):
+            expected = []
+            for back in range(5, -1, -1):
+                first = _month(today, back)
+                day = today if back == 0 else first
+                members = services._memberships(user, region or None, day)
+                count = members.filter(id__in=covered_ids(day)).count()
+                expected.append((first.isoformat(), count))
+            assert trend(user, region, today) == expected
+    assert any(n for _m, n in trend(None, "", today))
