@@ -84,11 +84,15 @@ _COLUMNS = ("desa_id", "kind", "sumber_dana", "registered", "billed", "protected
 def rows(*, user, region_code: str | None, as_of: dt.date):
     """Summary rows for ``as_of`` inside the region, scoped to ``user`` (None = the system), as they stand: callers
     ask ``state(as_of)`` first, which brings them up to date without a full build."""
-    qs = DesaSummary.objects.filter(as_of=as_of)
+    return _scoped(DesaSummary, "desa__code", user, region_code, as_of)
+
+
+def _scoped(model, code_field: str, user, region_code: str | None, as_of: dt.date):
+    qs = model.objects.filter(as_of=as_of)
     if user is not None:
         qs = qs.visible_to(user)
     if region_code:
-        qs = qs.filter(code_prefix_q("desa__code", region_code))
+        qs = qs.filter(code_prefix_q(code_field, region_code))
     return qs
 
 
@@ -133,13 +137,9 @@ def report_counts(*, user, region_code: str | None, as_of: dt.date):
     if usable == "missing":
         return None
     villages = rows(user=user, region_code=region_code, as_of=as_of)
-    if _whole_regencies(user, region_code):
-        kab = KabupatenSummary.objects.filter(as_of=as_of)
-        if user is not None:
-            kab = kab.visible_to(user)
-        if region_code:
-            kab = kab.filter(code_prefix_q("kabupaten__code", region_code))
-        grouped = counts(kab, kab=F("kabupaten_id"))
+    regencies = _regency_rows(user, region_code, as_of)
+    if regencies is not None:
+        grouped = counts(regencies, kab=F("kabupaten_id"))
     else:
         grouped = counts(villages, kab=Substr("desa_id", 1, 5))
     return (
@@ -155,15 +155,18 @@ def protected_total(*, user, region_code: str | None, as_of: dt.date) -> int:
     if state(as_of) == "missing":
         members = _memberships(user, region_code, as_of)
         return members.filter(id__in=covered_ids(as_of)).count()
-    if _whole_regencies(user, region_code):
-        qs = KabupatenSummary.objects.filter(as_of=as_of)
-        if user is not None:
-            qs = qs.visible_to(user)
-        if region_code:
-            qs = qs.filter(code_prefix_q("kabupaten__code", region_code))
-    else:
+    qs = _regency_rows(user, region_code, as_of)
+    if qs is None:
         qs = rows(user=user, region_code=region_code, as_of=as_of)
     return int(qs.aggregate(n=Sum("protected"))["n"] or 0)
+
+
+def _regency_rows(user, region_code: str | None, as_of: dt.date):
+    """The user-scoped regency rows of the region, when the user's regions and the region are whole regencies or
+    wider (a few thousand rows instead of a million village rows nationally); else None: use the village rows."""
+    if not _whole_regencies(user, region_code):
+        return None
+    return _scoped(KabupatenSummary, "kabupaten__code", user, region_code, as_of)
 
 
 def village_counts(*, user, region_code: str, as_of: dt.date) -> list[dict]:

@@ -294,15 +294,7 @@ def test_the_daily_job_creates_partitions_and_survives_a_failure(monkeypatch):
 def _line_rows(month: dt.date) -> list[tuple]:
     return sorted(
         TagihanLine.objects.filter(period=month).values_list(
-            "kepesertaan_id",
-            "segment",
-            "base",
-            "jkk",
-            "jkm",
-            "jht",
-            "jp",
-            "total",
-            "rules",
+            *(c for c in services._LINE_COLUMNS if c != "tagihan_id")
         )
     )
 
