@@ -246,13 +246,14 @@ def refresh(as_of: dt.date, *, full_build: bool = True) -> dict:
     SQLite would queue every report request behind one writer; ``used_at`` is then moved on at most once a
     minute (it only orders the dates kept and refreshed in the background)."""
     now = timezone.now()
+    setting = _setting_key(as_of)
     state = SummaryState.objects.filter(as_of=as_of).first()
-    if state is not None and _current(state, as_of):
+    if state is not None and _current(state, setting):
         if now - state.used_at >= USED_AT_STEP:
             SummaryState.objects.filter(as_of=as_of).update(used_at=now)
         return {"mode": "current", "regions": 0}
     if not full_build and (
-        state is None or state.built_at is None or state.setting != _setting_key(as_of)
+        state is None or state.built_at is None or state.setting != setting
     ):
         return {"mode": "deferred", "regions": 0}
     _, created = SummaryState.objects.get_or_create(
@@ -260,7 +261,6 @@ def refresh(as_of: dt.date, *, full_build: bool = True) -> dict:
     )
     if created:
         _prune(keep=as_of)
-    setting = _setting_key(as_of)
     with transaction.atomic():
         state = SummaryState.objects.select_for_update().get(as_of=as_of)
         state.used_at = now
@@ -320,12 +320,13 @@ def version():
     return SummaryState.objects.aggregate(m=Max("refreshed_at"))["m"]
 
 
-def _current(state: SummaryState, as_of: dt.date) -> bool:
-    """Nothing to do for ``state``: built with today's setting, no hole pending, no audit event since."""
+def _current(state: SummaryState, setting: str) -> bool:
+    """Nothing to do for ``state``: built with ``setting`` (its date's, ``_setting_key``), no hole pending, no audit
+    event since."""
     return (
         state.built_at is not None
         and not state.pending
-        and state.setting == _setting_key(as_of)
+        and state.setting == setting
         and (AuditEvent.objects.aggregate(m=Max("id"))["m"] or 0) <= state.last_event_id
     )
 
@@ -341,8 +342,12 @@ def rebuild(as_of: dt.date | None = None) -> None:
 
 def refresh_recent(limit: int = 3) -> list[dict]:
     """Refresh the ``limit`` most recently requested dates (the background task after a national write)."""
+    return [refresh(d) for d in _recent_dates(limit)]
+
+
+def _recent_dates(limit: int) -> list[dt.date]:
     dates = SummaryState.objects.order_by("-used_at").values_list("as_of", flat=True)
-    return [refresh(d) for d in list(dates[:limit])]
+    return list(dates[:limit])
 
 
 def refresh_today() -> list[dict]:
@@ -374,8 +379,7 @@ def refresh_after_write(**_kwargs) -> None:
 
 
 def _refresh_written() -> None:
-    dates = SummaryState.objects.order_by("-used_at").values_list("as_of", flat=True)
-    for as_of in list(dates[:RECENT_AFTER_WRITE]):
+    for as_of in _recent_dates(RECENT_AFTER_WRITE):
         if refresh(as_of, full_build=False)["mode"] == "deferred":
             queue_build(as_of)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django_tasks import task
 
 
@@ -28,8 +30,6 @@ def refresh_today_task() -> list[dict]:
 def build_summary_task(as_of: str) -> dict:
     """The full build of one date's summary, queued by a request that found it missing or too stale to patch
     (``summary.state``): requests never build it themselves."""
-    import datetime as dt
-
     # The same cycle as above.
     from .summary import refresh
 
