@@ -163,11 +163,15 @@ def _change(connection) -> Iterator:
     """A partition change's transaction and cursor; a lock not granted within ``LOCK_TIMEOUT`` says so."""
     try:
         with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-            before = _begin_change(cursor)
-            yield cursor
-            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])
+            # One partition change at a time (waiting as long as the other takes), then a bounded wait for locks.
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, LOCK_KEY]
+            )
+            with _bounded_lock_wait(cursor):
+                _fire_pending_checks(cursor)
+                yield cursor
     except OperationalError as exc:
-        if getattr(exc.__cause__, "sqlstate", None) != "55P03":  # lock_not_available
+        if not _lock_not_granted(exc):
             raise
         raise PartitionError(
             "Tabel baris tagihan sedang dipakai (laporan atau proses lain yang panjang); partisi tidak diubah. "
@@ -175,17 +179,26 @@ def _change(connection) -> Iterator:
         ) from None
 
 
-def _begin_change(cursor) -> str:
-    """Inside the change's transaction: one partition change at a time, a bounded wait for locks, and no pending
-    deferred foreign-key checks (PostgreSQL refuses ALTER TABLE on a table with pending trigger events; firing them
-    now only checks earlier what the commit would check). Returns the lock_timeout to restore."""
-    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, LOCK_KEY])
+def _fire_pending_checks(cursor) -> None:
+    """No pending deferred foreign-key checks in the change's transaction: PostgreSQL refuses ALTER TABLE on a
+    table with pending trigger events; firing them now only checks earlier what the commit would check."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+@contextmanager
+def _bounded_lock_wait(cursor) -> Iterator[None]:
+    """Inside a transaction: statements of the block wait at most ``LOCK_TIMEOUT`` for a lock; the transaction's
+    own setting is restored after it (``set_config(…, true)``: a rolled-back block restores it too)."""
     cursor.execute("SELECT current_setting('lock_timeout')")
     before = cursor.fetchone()[0]
     cursor.execute("SELECT set_config('lock_timeout', %s, true)", [LOCK_TIMEOUT])
-    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-    return before
+    yield
+    cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])
+
+
+def _lock_not_granted(exc: OperationalError) -> bool:
+    return getattr(exc.__cause__, "sqlstate", None) == "55P03"  # lock_not_available
 
 
 def _default_rows(cursor, start: dt.date, end: dt.date) -> bool:
@@ -474,12 +487,7 @@ def load_month(period: dt.date, count: int, write) -> bool:
         )
         cursor.execute("ANALYZE {}".format(_q(staging)))
         try:
-            with transaction.atomic(using=connection.alias):
-                cursor.execute("SELECT current_setting('lock_timeout')")
-                before = cursor.fetchone()[0]
-                cursor.execute(
-                    "SELECT set_config('lock_timeout', %s, true)", [LOCK_TIMEOUT]
-                )
+            with transaction.atomic(using=connection.alias), _bounded_lock_wait(cursor):
                 cursor.execute(
                     "ALTER TABLE {} DETACH PARTITION {}".format(_q(TABLE), _q(name))
                 )
@@ -496,11 +504,8 @@ def load_month(period: dt.date, count: int, write) -> bool:
                 cursor.execute(
                     "ALTER TABLE {} DROP CONSTRAINT {}".format(_q(name), _q(check))
                 )
-                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [before])
         except OperationalError as exc:
-            if (
-                getattr(exc.__cause__, "sqlstate", None) != "55P03"
-            ):  # lock not available
+            if not _lock_not_granted(exc):
                 raise
             log.warning(
                 "billing %s: the bill-line table is in use, lines inserted without the swap",

@@ -350,9 +350,8 @@ def _bill_month(actor, period: dt.date, region_code: str | None, book) -> dict:
     if len(lines) >= ANALYZE_AFTER:
         analyze(Tagihan)
         if not loaded:  # (load_month analyzed its table)
-            analyze_month(
-                period
-            )  # the month's partition only: the parent's ANALYZE reads every month
+            # The month's partition only: the parent's ANALYZE reads every month.
+            analyze_month(period)
     credited = apply_credit({payer_id for payer_id, _s in groups})
     summary = {
         "period": f"{period:%Y-%m}",
